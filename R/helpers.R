@@ -1,0 +1,315 @@
+# The plumbing every R lesson shares. python/helpers.py is its mirror, in the same order.
+#
+# Source it from the workshop folder (RStudio: open workshop.Rproj first):
+#   source("R/helpers.R")
+# Sourcing sets TensorFlow's environment, so do it before anything imports keras.
+
+workshop_root <- function(start = getwd()) {
+  dir <- normalizePath(start, mustWork = TRUE)
+  repeat {
+    if (file.exists(file.path(dir, "shared_data", "spec.json"))) return(dir)
+    parent <- dirname(dir)
+    if (parent == dir) {
+      stop("This is not inside the workshop folder: open workshop.Rproj, or setwd() to the folder holding shared_data/.",
+           call. = FALSE)
+    }
+    dir <- parent
+  }
+}
+ROOT <- workshop_root()
+
+
+# ---- 1. Runtime: TensorFlow reads these once, when it starts -------------------
+# oneDNN and the thread count change the floating-point bits, so both languages
+# pin them identically before TensorFlow loads. KERAS_HOME keeps a user's
+# ~/.keras/keras.json from changing the backend or the float type.
+RUNTIME_ENV <- c(
+  TF_ENABLE_ONEDNN_OPTS = "0",
+  TF_CPP_MIN_LOG_LEVEL = "3",
+  KERAS_BACKEND = "tensorflow",
+  KERAS_HOME = file.path(ROOT, ".keras"),
+  PYTHONHASHSEED = "0"
+)
+do.call(Sys.setenv, as.list(RUNTIME_ENV))
+
+# A problem the user can fix; its message is one plain sentence.
+workshop_error <- function(message) {
+  stop(structure(class = c("workshop_error", "error", "condition"),
+                 list(message = message, call = NULL)))
+}
+
+# reticulate embeds one Python per R session, and it must be the workshop's venv
+# (built from Debian's /usr/bin/python3.11, the Python whose libpython R loads).
+use_workshop_python <- function() {
+  python <- Sys.getenv("WORKSHOP_PYTHON", file.path(ROOT, ".venv", "bin", "python"))
+  if (!file.exists(python)) {
+    workshop_error(sprintf(
+      "The workshop's Python environment is missing (%s): run ./workshop setup in %s first.", python, ROOT))
+  }
+  same_python <- function(path) {
+    normalizePath(dirname(path), mustWork = FALSE) == normalizePath(dirname(python))
+  }
+  if (reticulate::py_available(initialize = FALSE) && !same_python(reticulate::py_config()$python)) {
+    workshop_error(sprintf(
+      "R is already using the Python at %s, not the workshop's %s: restart R (RStudio: Session > Restart R) and source R/helpers.R before anything else touches Python.",
+      reticulate::py_config()$python, python))
+  }
+  Sys.setenv(RETICULATE_PYTHON = python)
+  active <- reticulate::py_config()$python
+  if (!same_python(active)) {
+    workshop_error(sprintf(
+      "reticulate picked the Python at %s instead of %s: unset RETICULATE_PYTHON and restart R.", active, python))
+  }
+  invisible(python)
+}
+
+# For scripts: a workshop_error ends Rscript with one sentence; an interactive session keeps running.
+import_keras <- function() {
+  tryCatch(use_workshop_python(), workshop_error = stop_or_exit)
+  reticulate::import("keras")
+}
+
+
+# ---- 2. The shared spec and the command line ------------------------------------
+load_spec <- function() {
+  jsonlite::read_json(file.path(ROOT, "shared_data", "spec.json"), simplifyVector = TRUE)
+}
+
+lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL,
+                          out = NULL, data_dir = NULL) {
+  spec <- load_spec()
+  lessons <- spec$lessons
+  if (!lesson %in% names(lessons)) {
+    workshop_error(sprintf("Unknown lesson '%s': choose one of %s.", lesson, toString(names(lessons))))
+  }
+  entry <- lessons[[lesson]]
+  if (!profile %in% names(entry$profiles)) {
+    workshop_error(sprintf("Unknown profile '%s': choose one of %s.", profile, toString(names(entry$profiles))))
+  }
+  config <- entry[setdiff(names(entry), c("profiles", "title", "datasets"))]
+  config <- utils::modifyList(config, entry$profiles[[profile]], keep.null = TRUE)
+  config <- utils::modifyList(config, list(lesson = lesson, profile = profile, threads = spec$threads,
+                                           n_predictions = spec$n_predictions))
+  if (!is.null(dataset)) config$dataset <- dataset
+  if (!config$dataset %in% entry$datasets) {
+    workshop_error(sprintf("Unknown dataset '%s' for %s: choose one of %s.",
+                           config$dataset, lesson, toString(entry$datasets)))
+  }
+  if (!is.null(seed)) config$seed <- as.integer(seed)
+  config$out <- out %||% file.path(ROOT, "outputs", "r", lesson)
+  config$data_dir <- data_dir %||% file.path(ROOT, "shared_data")
+  config
+}
+
+`%||%` <- function(x, y) if (is.null(x)) y else x
+
+parse_cli <- function(lesson, args = commandArgs(trailingOnly = TRUE)) {
+  options <- c("profile", "dataset", "seed", "out", "data-dir")
+  values <- list()
+  while (length(args) > 0L) {
+    key <- sub("^--", "", sub("=.*$", "", args[[1L]]))
+    if (!startsWith(args[[1L]], "--") || !key %in% options) {
+      workshop_error(sprintf("Unknown option '%s': use --%s.", args[[1L]], paste(options, collapse = ", --")))
+    }
+    if (grepl("=", args[[1L]])) {
+      values[[key]] <- sub("^[^=]*=", "", args[[1L]])
+      args <- args[-1L]
+    } else {
+      if (length(args) < 2L) workshop_error(sprintf("The option '--%s' needs a value.", key))
+      values[[key]] <- args[[2L]]
+      args <- args[-(1:2)]
+    }
+  }
+  if (!is.null(values$seed) && is.na(suppressWarnings(as.integer(values$seed)))) {
+    workshop_error(sprintf("The seed must be a whole number, not '%s'.", values$seed))
+  }
+  lesson_config(lesson, values$profile %||% "quick", values$dataset, values$seed,
+                values$out, values[["data-dir"]])
+}
+
+
+# ---- 3. Seeding and determinism -------------------------------------------------
+seed_everything <- function(seed, threads) {
+  tf <- reticulate::import("tensorflow")
+  keras <- reticulate::import("keras")
+  tf$config$threading$set_intra_op_parallelism_threads(as.integer(threads))
+  tf$config$threading$set_inter_op_parallelism_threads(as.integer(threads))
+  tf$config$experimental$enable_op_determinism()
+  keras$utils$set_random_seed(as.integer(seed))   # seeds Python, NumPy and TensorFlow
+  set.seed(seed)                                  # and R's own generator
+}
+
+
+# ---- 4. Data: checksums, the IDX reader, splits ----------------------------------
+read_manifest <- function(data_dir) {
+  sums <- character()
+  for (name in c("MANIFEST.sha256", "MANIFEST.local.sha256")) {
+    path <- file.path(data_dir, name)
+    if (file.exists(path)) {
+      fields <- strsplit(readLines(path), "[[:space:]]+")
+      sums[vapply(fields, `[`, "", 2L)] <- vapply(fields, `[`, "", 1L)
+    }
+  }
+  sums
+}
+
+verify_file <- function(path, key, data_dir) {
+  if (!file.exists(path)) {
+    workshop_error(sprintf(
+      "The data file %s is missing: run ./workshop setup (or restore it with git checkout -- shared_data).", path))
+  }
+  expected <- read_manifest(data_dir)[key]
+  if (is.na(expected)) {
+    workshop_error(sprintf(
+      "The data file %s has no checksum in %s/MANIFEST.sha256: regenerate the manifest with python tools/make_data.py manifest.",
+      path, data_dir))
+  }
+  if (digest::digest(file = path, algo = "sha256") != expected) {
+    workshop_error(sprintf(
+      "The data file %s does not match its checksum in the manifest, so it is corrupt or was changed: restore it with git checkout -- shared_data (or rerun ./workshop setup).",
+      path))
+  }
+  path
+}
+
+# Read a gzipped IDX file (LeCun's MNIST format) into an integer array, using only base R.
+read_idx <- function(path) {
+  con <- gzfile(path, "rb")
+  on.exit(close(con))
+  chunks <- list()
+  repeat {
+    chunk <- tryCatch(readBin(con, "raw", n = 1e7),
+                      error = function(e) workshop_error(sprintf(
+                        "%s is not a readable gzip file (%s): restore or re-download it.", path, conditionMessage(e))))
+    if (length(chunk) == 0L) break
+    chunks[[length(chunks) + 1L]] <- chunk
+  }
+  raw <- unlist(chunks)
+  if (length(raw) < 4L || any(raw[1:3] != as.raw(c(0, 0, 8))) || !as.integer(raw[4]) %in% 1:4) {
+    workshop_error(sprintf("%s is not an unsigned-byte IDX file: its header is corrupt.", path))
+  }
+  ndim <- as.integer(raw[4])
+  if (length(raw) < 4L + 4L * ndim) workshop_error(sprintf("%s is truncated inside its header.", path))
+  dims <- readBin(raw[5:(4L + 4L * ndim)], "integer", n = ndim, size = 4L, endian = "big")
+  expected <- prod(dims)
+  body <- length(raw) - 4L - 4L * ndim
+  if (body != expected) {
+    workshop_error(sprintf("%s is truncated or padded: its header promises %d values but it holds %d.",
+                           path, as.integer(expected), as.integer(body)))
+  }
+  values <- as.integer(raw[(5L + 4L * ndim):length(raw)])
+  # IDX is row-major (last index fastest); R fills arrays first index fastest.
+  if (ndim == 1L) return(values)
+  aperm(array(values, dim = rev(dims)))
+}
+
+dataset_dir <- function(config) {
+  entry <- load_spec()$datasets[[config$dataset]]
+  folder <- if (startsWith(entry$dir, "/")) entry$dir else file.path(config$data_dir, entry$dir)
+  if (!dir.exists(folder)) {
+    workshop_error(sprintf("The dataset '%s' is not installed at %s: %s.",
+                           config$dataset, folder, entry$install %||% "run ./workshop setup"))
+  }
+  folder
+}
+
+# Train, validation and test images as integer arrays, split as the spec says.
+# Scaling to [0, 1] happens inside the model (a Rescaling layer), so both
+# languages hand Keras the same integers and no language rounds on its own.
+load_images <- function(config) {
+  folder <- dataset_dir(config)
+  read <- list()
+  for (part in c("train", "t10k")) {
+    for (what in c("images", "labels")) {
+      name <- sprintf("%s-%s-%s-ubyte.gz", part, what, if (what == "images") "idx3" else "idx1")
+      path <- verify_file(file.path(folder, name), paste0(config$dataset, "/", name), config$data_dir)
+      read[[paste0(part, "_", what)]] <- read_idx(path)
+    }
+  }
+  n_rows <- length(read$train_labels)
+  n_val <- config$n_val
+  n_train <- config$n_train %||% (n_rows - n_val)
+  if (n_train + n_val > n_rows) {
+    workshop_error(sprintf("The profile asks for %d training and %d validation rows, but %s has only %d.",
+                           as.integer(n_train), as.integer(n_val), config$dataset, n_rows))
+  }
+  n_test <- config$n_test %||% length(read$t10k_labels)
+  train_rows <- seq_len(n_train)
+  # Validation is the tail of the training file, so a quick run is a prefix of a full one.
+  val_rows <- (n_rows - n_val + 1L):n_rows
+  test_rows <- seq_len(n_test)
+  # Labels go in as 1-d arrays: reticulate hands Python a plain vector as a list, not a NumPy array.
+  list(
+    x_train = read$train_images[train_rows, , , drop = FALSE], y_train = as.array(read$train_labels[train_rows]),
+    x_val = read$train_images[val_rows, , , drop = FALSE], y_val = as.array(read$train_labels[val_rows]),
+    x_test = read$t10k_images[test_rows, , , drop = FALSE], y_test = as.array(read$t10k_labels[test_rows])
+  )
+}
+
+
+# ---- 5. Results: one JSON schema for both languages -------------------------------
+# sha256 of all weights as little-endian float32, C order, in model order.
+weights_sha256 <- function(model) {
+  bytes <- lapply(model$get_weights(), function(w) {
+    values <- if (is.null(dim(w)) || length(dim(w)) == 1L) as.vector(w) else as.vector(aperm(w))
+    writeBin(as.numeric(values), raw(), size = 4L, endian = "little")
+  })
+  digest::digest(unlist(bytes), algo = "sha256", serialize = FALSE)
+}
+
+model_summary <- function(model) {
+  layers <- lapply(model$layers, function(layer) {
+    shape <- vapply(layer$output$shape, function(d) if (is.null(d)) NA_integer_ else as.integer(d), 0L)
+    list(name = layer$name,
+         class = layer$`__class__`$`__name__`,
+         output_shape = I(shape),
+         params = as.integer(layer$count_params()))
+  })
+  list(layers = layers, total_params = as.integer(model$count_params()))
+}
+
+versions <- function() {
+  tf <- reticulate::import("tensorflow")
+  keras <- reticulate::import("keras")
+  np <- reticulate::import("numpy")
+  list(language = paste("R", getRversion()), tensorflow = tf$`__version__`,
+       keras = keras$`__version__`, numpy = np$`__version__`,
+       reticulate = as.character(utils::packageVersion("reticulate")))
+}
+
+history_lists <- function(history) {
+  lapply(history$history, function(values) I(as.numeric(unlist(values))))
+}
+
+# Write results.json and the plots atomically: all or nothing, results last.
+write_results <- function(config, results, plots = list()) {
+  out <- config$out
+  dir.create(out, recursive = TRUE, showWarnings = FALSE)
+  results <- c(list(schema = "workshop-results/1", language = "r"), results)
+  for (name in names(plots)) {
+    tmp <- file.path(out, paste0(".", name, ".tmp.png"))
+    plots[[name]](tmp)
+    file.rename(tmp, file.path(out, name))
+  }
+  tmp <- file.path(out, ".results.json.tmp")
+  jsonlite::write_json(results, tmp, auto_unbox = TRUE, digits = NA, pretty = TRUE,
+                       null = "null", na = "null")
+  file.rename(tmp, file.path(out, "results.json"))
+  file.path(out, "results.json")
+}
+
+stopwatch <- function() {
+  start <- proc.time()[["elapsed"]]
+  function() proc.time()[["elapsed"]] - start
+}
+
+stop_or_exit <- function(e) {
+  if (interactive()) stop(e)
+  message("Error: ", conditionMessage(e))
+  quit(save = "no", status = 2L)
+}
+
+# Run a lesson's main(); a workshop_error becomes one sentence and exit code 2.
+run_lesson <- function(main) {
+  tryCatch(main(), workshop_error = stop_or_exit)
+}

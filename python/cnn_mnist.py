@@ -1,0 +1,133 @@
+"""Lesson 1: a convolutional network on MNIST digits (Python).
+
+Its twin is R/cnn_mnist.R: the same steps, in the same order, with the same names.
+Run from the workshop folder:  .venv/bin/python python/cnn_mnist.py --profile quick
+"""
+import numpy as np
+
+import helpers  # sets TensorFlow's environment, so it comes before keras
+import keras
+from keras import layers
+
+LESSON = "cnn_mnist"
+
+
+# Step 1. The model: two rounds of convolution + ReLU + max pooling learn
+# edges, then strokes; a dense layer combines them; softmax gives 10 probabilities.
+def build_model():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),              # raw pixels, 0..255
+        layers.Rescaling(1 / 255),                # scaling lives in the model: one place
+        layers.Reshape((28, 28, 1)),              # one grey channel
+        layers.Conv2D(32, 3, activation="relu"),  # 32 filters of 3x3 -> 26x26x32
+        layers.MaxPooling2D(2),                   # -> 13x13x32
+        layers.Conv2D(64, 3, activation="relu"),  # -> 11x11x64
+        layers.MaxPooling2D(2),                   # -> 5x5x64
+        layers.Flatten(),                         # -> 1600
+        layers.Dropout(0.25),
+        layers.Dense(128, activation="relu"),
+        layers.Dropout(0.5),                      # regularises: the slides' dropout
+        layers.Dense(10, activation="softmax"),
+    ], name=LESSON)
+
+
+# Step 2. Loss, optimiser and metric, from the shared spec.
+def compile_model(model, config):
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=config["learning_rate"]),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+# Step 3. Train, watching the held-out validation rows after every epoch.
+def train(model, data, config):
+    return model.fit(
+        data["x_train"], data["y_train"],
+        validation_data=(data["x_val"], data["y_val"]),
+        epochs=config["epochs"], batch_size=config["batch_size"],
+        shuffle=True, verbose=2,
+    )
+
+
+# Step 4. Judge it on the test images it has never seen.
+def confusion_matrix(truth, predicted, n_classes=10):
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(counts, (truth, predicted), 1)
+    return counts
+
+
+def evaluate(model, data, config):
+    loss, accuracy = model.evaluate(data["x_test"], data["y_test"], verbose=0)
+    probabilities = model.predict(data["x_test"], verbose=0)
+    predicted = probabilities.argmax(axis=1)
+    return {
+        "test": {"loss": float(loss), "accuracy": float(accuracy),
+                 "n": int(len(data["y_test"])),
+                 "confusion_matrix": confusion_matrix(data["y_test"], predicted).tolist()},
+        "predictions": {"labels": data["y_test"][:config["n_predictions"]].tolist(),
+                        "classes": predicted[:config["n_predictions"]].tolist(),
+                        "probabilities": probabilities[:config["n_predictions"]].tolist()},
+    }
+
+
+# Step 5. Pictures: the learning curves and where the mistakes are.
+def plot_history(history, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+    for ax, metric in zip(axes, ["loss", "accuracy"]):
+        epochs = range(1, len(history[metric]) + 1)
+        ax.plot(epochs, history[metric], "o-", label="training")
+        ax.plot(epochs, history["val_" + metric], "s--", label="validation")
+        ax.set(xlabel="epoch", ylabel=metric, title=f"{metric} (Python)")
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=100)
+    plt.close(fig)
+
+
+def plot_confusion(counts, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    ax.imshow(counts, cmap="Blues")
+    for (i, j), n in np.ndenumerate(np.asarray(counts)):
+        ax.text(j, i, n, ha="center", va="center", fontsize=7)
+    ax.set(xlabel="predicted digit", ylabel="true digit", title="Confusion matrix (Python)",
+           xticks=range(10), yticks=range(10))
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None):
+    clock = helpers.stopwatch()
+    config = helpers.parse_cli(LESSON, argv)
+    data = helpers.load_images(config)
+    helpers.seed_everything(config["seed"], config["threads"])
+    model = compile_model(build_model(), config)
+    model.summary()
+    fit_clock = helpers.stopwatch()
+    history = helpers.history_lists(train(model, data, config))
+    fit_seconds = fit_clock()
+    scores = evaluate(model, data, config)
+    print(f"Test accuracy on {scores['test']['n']} unseen images: {scores['test']['accuracy']:.4f}")
+    path = helpers.write_results(config, {
+        "lesson": LESSON, "config": config, "history": history, **scores,
+        "model": helpers.model_summary(model),
+        "weights_sha256": helpers.weights_sha256(model),
+        "timings": {"fit_seconds": fit_seconds, "total_seconds": clock()},
+        "versions": helpers.versions(),
+    }, plots={
+        "training_curves.png": lambda p: plot_history(history, p),
+        "confusion_matrix.png": lambda p: plot_confusion(scores["test"]["confusion_matrix"], p),
+    })
+    print(f"Results: {path}")
+
+
+if __name__ == "__main__":
+    helpers.run_lesson(main)

@@ -1,0 +1,17 @@
+# testthat sources helper-*.R before the tests, with tests/R as the working directory.
+source(file.path(testthat::test_path(), "..", "..", "R", "helpers.R"))
+
+write_gz <- function(path, bytes) {
+  con <- gzfile(path, "wb")
+  writeBin(as.raw(bytes), con)
+  close(con)
+  path
+}
+
+# A private copy of shared_data that a test may break without touching the real one.
+copy_shared_data <- function() {
+  target <- tempfile("shared_data_")
+  dir.create(target)
+  file.copy(list.files(file.path(ROOT, "shared_data"), full.names = TRUE), target, recursive = TRUE)
+  target
+}

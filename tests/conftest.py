@@ -1,0 +1,35 @@
+"""Shared test set-up: the lesson code is importable, and subprocess helpers run each language in its own process."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+
+def run_lesson(language, lesson, *args, env=None, timeout=600):
+    """Run one lesson in its own process, from the workshop folder, and return the CompletedProcess."""
+    if language == "python":
+        cmd = [sys.executable, f"python/{lesson}.py", *args]
+    else:
+        cmd = ["Rscript", f"R/{lesson}.R", *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def read_results(out_dir):
+    return json.loads((Path(out_dir) / "results.json").read_text())
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A private copy of shared_data that a test may break without touching the real one."""
+    target = tmp_path / "shared_data"
+    shutil.copytree(ROOT / "shared_data", target)
+    return target
