@@ -12,22 +12,12 @@
 # outputs/r/foundations/results.json plus the gradient plot.
 # source("R/foundations.R") only defines functions.
 
-find_repo_root <- function(start = getwd()) {
-  # Tests run with tests/R as the working directory, so walk upwards.
-  dir <- normalizePath(start, mustWork = TRUE)
-  repeat {
-    if (file.exists(file.path(dir, "R", "foundations.R"))) return(dir)
-    parent <- dirname(dir)
-    if (parent == dir) {
-      stop("Cannot find the repository root (a folder with R/foundations.R) above ",
-           start, ".", call. = FALSE)
-    }
-    dir <- parent
-  }
-}
+source("R/helpers.R")  # the shared plumbing; sets TensorFlow's environment before section 8
+
+LESSON <- "foundations"
 
 shared_inputs_path <- function() {
-  file.path(find_repo_root(), "shared_data", "foundations_inputs.json")
+  file.path(ROOT, "shared_data", load_spec()$lessons_by_hand$foundations$inputs)
 }
 
 
@@ -750,28 +740,6 @@ random_examples <- function(inputs) {
 # 8. The same examples through Keras (reached through reticulate only here)
 # ---------------------------------------------------------------------------
 
-use_keras_python <- function() {
-  # Swap this body for use_workshop_python() once R/helpers.R provides it.
-  # TensorFlow reads these once, when Python starts, so set them first.
-  if (exists("use_workshop_python", mode = "function")) return(invisible(use_workshop_python()))
-  root <- find_repo_root()
-  candidates <- c(file.path(root, ".venv", "bin", "python"), "/tmp/venvtest/bin/python")
-  python <- candidates[file.exists(candidates)][1]
-  if (is.na(python)) {
-    stop("No workshop Python found (looked for ", paste(candidates, collapse = " and "), ").",
-         call. = FALSE)
-  }
-  Sys.setenv(RETICULATE_PYTHON = python, TF_ENABLE_ONEDNN_OPTS = "0",
-             TF_CPP_MIN_LOG_LEVEL = "2", KERAS_BACKEND = "tensorflow",
-             KERAS_HOME = file.path(root, ".keras"))
-  invisible(python)
-}
-
-import_keras <- function() {
-  use_keras_python()
-  reticulate::import("keras")
-}
-
 np_f32 <- function(x) {
   # reticulate keeps R's [i, j, k] indexing when it hands arrays to numpy.
   reticulate::import("numpy", convert = FALSE)$array(x, dtype = "float32")
@@ -845,7 +813,7 @@ keras_simple_rnn_relu <- function(x) {
 
 tape_tiny_cnn_gradients <- function(x, f, w, b, y) {
   # The tiny CNN written in TensorFlow ops; GradientTape does the chain rule.
-  use_keras_python()
+  use_workshop_python()
   tf <- reticulate::import("tensorflow")
   f64 <- \(v) tf$constant(v, dtype = "float64")
   x_t <- f64(array(x, dim = c(1L, dim(x), 1L)))
@@ -976,7 +944,7 @@ keras_examples <- function(inputs) {
 
 plot_gradient_norms <- function(ex, path) {
   st <- gradient_demo_settings()
-  png(path, width = 1210L, height = 462L, res = 110L)
+  png(path, width = 1210L, height = 462L, res = 110L, type = "cairo")
   on.exit(dev.off())
   par(mfrow = c(1L, 2L), mar = c(4.2, 4.5, 2.5, 1))
   steps <- seq_along(ex$keras_grad_norms_lstm) - 1L
@@ -1001,41 +969,6 @@ plot_gradient_norms <- function(ex, path) {
 # Results file and the printed walk-through
 # ---------------------------------------------------------------------------
 
-to_json <- function(x) {
-  # jsonlite stops at 15 significant digits; this keeps every bit of a double
-  # (shortest of %.15g / %.17g that reads back exactly). Matrices go row by row.
-  num <- function(v) {
-    if (any(!is.finite(v))) stop("Results must be finite numbers.", call. = FALSE)
-    short <- sprintf("%.15g", v)
-    ifelse(as.numeric(short) == v, short, sprintf("%.17g", v))
-  }
-  arr <- function(items) paste0("[", paste(items, collapse = ","), "]")
-  if (is.list(x)) {
-    items <- vapply(x, to_json, character(1))
-    if (is.null(names(x))) return(arr(items))
-    return(paste0("{", paste0("\n ", encodeString(names(x), quote = "\""), ": ", items, collapse = ","),
-                  "\n}"))
-  }
-  if (is.character(x)) {
-    s <- encodeString(x, quote = "\"")
-    return(if (length(x) == 1L) s else arr(s))
-  }
-  if (is.logical(x)) x <- as.numeric(x)
-  if (is.matrix(x)) return(arr(apply(x, 1L, \(r) arr(num(r)))))
-  if (length(x) == 1L && !inherits(x, "AsIs")) return(num(x))
-  arr(num(as.numeric(x)))
-}
-
-write_json_atomic <- function(obj, path) {
-  # Write beside the target, then rename: readers never see half a file.
-  dir.create(dirname(path), recursive = TRUE, showWarnings = FALSE)
-  tmp <- tempfile(".results-", tmpdir = dirname(path), fileext = ".json")
-  on.exit(if (file.exists(tmp)) unlink(tmp))
-  writeLines(to_json(obj), tmp)
-  if (!file.rename(tmp, path)) stop("Could not move the results into ", path, ".", call. = FALSE)
-  invisible(path)
-}
-
 show <- function(title, value) {
   if (length(value) == 1L && is.null(dim(value))) {
     cat(title, ": ", format(value, digits = 7L), "\n", sep = "")
@@ -1046,7 +979,8 @@ show <- function(title, value) {
   }
 }
 
-main <- function() {
+main <- function(args = commandArgs(trailingOnly = TRUE)) {
+  config <- parse_cli(LESSON, args)
   ex <- slide_examples()
   cat("== 1. The linear score W x + b, then convolution ==\n\n")
   show("the '?' pixel implied by the cat and by the ship score", ex$linear_missing_pixel_from_cat_and_ship)
@@ -1134,23 +1068,12 @@ main <- function() {
   show("gradient clipping: raw norms", kx$keras_clip_raw_norms)
   show("after clipnorm = 1", kx$keras_clip_clipped_norms)
 
-  out_dir <- file.path(find_repo_root(), "outputs", "r", "foundations")
-  dir.create(out_dir, recursive = TRUE, showWarnings = FALSE)
-  plot_gradient_norms(ex, file.path(out_dir, "gradient_norms.png"))
-  keras <- import_keras()
-  results <- list(
-    schema = "workshop-results/1",
-    lesson = "foundations",
-    language = "r",
+  path <- write_results(config, list(
+    lesson = LESSON,
     examples = ex,
-    versions = list(R = paste(R.version$major, R.version$minor, sep = "."),
-                    jsonlite = as.character(packageVersion("jsonlite")),
-                    reticulate = as.character(packageVersion("reticulate")),
-                    keras = keras$`__version__`,
-                    tensorflow = reticulate::import("tensorflow")$`__version__`)
-  )
-  write_json_atomic(results, file.path(out_dir, "results.json"))
-  cat("\nwrote", file.path(out_dir, "results.json"), "and gradient_norms.png\n")
+    versions = versions()
+  ), plots = list(gradient_norms.png = function(p) plot_gradient_norms(ex, p)))
+  cat("\nwrote", path, "and gradient_norms.png\n")
 }
 
-if (sys.nframe() == 0L) main()
+if (sys.nframe() == 0L) run_lesson(main)

@@ -79,8 +79,14 @@ lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL
                           out = NULL, data_dir = NULL) {
   spec <- load_spec()
   lessons <- spec$lessons
+  out <- out %||% file.path(ROOT, "outputs", "r", lesson)
+  data_dir <- data_dir %||% file.path(ROOT, "shared_data")
+  if (lesson %in% names(spec$lessons_by_hand)) {   # nothing to train: no profile, only where to write
+    return(list(lesson = lesson, out = out, data_dir = data_dir))
+  }
   if (!lesson %in% names(lessons)) {
-    workshop_error(sprintf("Unknown lesson '%s': choose one of %s.", lesson, toString(names(lessons))))
+    names <- c(names(spec$lessons_by_hand), names(lessons))
+    workshop_error(sprintf("Unknown lesson '%s': choose one of %s.", lesson, toString(names)))
   }
   entry <- lessons[[lesson]]
   if (!profile %in% names(entry$profiles)) {
@@ -96,8 +102,8 @@ lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL
                            config$dataset, lesson, toString(entry$datasets)))
   }
   if (!is.null(seed)) config$seed <- as.integer(seed)
-  config$out <- out %||% file.path(ROOT, "outputs", "r", lesson)
-  config$data_dir <- data_dir %||% file.path(ROOT, "shared_data")
+  config$out <- out
+  config$data_dir <- data_dir
   config
 }
 
@@ -281,6 +287,36 @@ history_lists <- function(history) {
   lapply(history$history, function(values) I(as.numeric(unlist(values))))
 }
 
+# JSON by hand, because jsonlite stops at 15 significant digits: each double is
+# written with the shortest of %.15g / %.17g that reads back exactly, as Python does.
+# Length-1 vectors become scalars unless wrapped in I(); matrices go row by row.
+to_json <- function(x, indent = "") {
+  inner <- paste0(indent, " ")
+  number <- function(v) {
+    short <- sprintf("%.15g", v)
+    text <- ifelse(as.numeric(short) == v, short, sprintf("%.17g", v))
+    text[is.na(v)] <- "null"
+    text
+  }
+  scalars <- function(v) {
+    if (is.character(v)) return(ifelse(is.na(v), "null", encodeString(v, quote = "\"")))
+    if (is.logical(v)) return(ifelse(is.na(v), "null", tolower(as.character(v))))
+    if (is.integer(v)) return(ifelse(is.na(v), "null", as.character(v)))
+    number(as.numeric(v))
+  }
+  array <- function(items) paste0("[", paste(items, collapse = ", "), "]")
+  if (is.null(x)) return("null")
+  if (is.list(x)) {
+    items <- vapply(x, to_json, "", indent = inner)
+    if (is.null(names(x))) return(array(items))
+    pairs <- paste0("\n", inner, encodeString(names(x), quote = "\""), ": ", items, collapse = ",")
+    return(paste0("{", pairs, "\n", indent, "}"))
+  }
+  if (is.matrix(x)) return(array(apply(x, 1L, function(row) array(scalars(row)))))
+  if (length(x) == 1L && !inherits(x, "AsIs")) return(scalars(x))
+  array(scalars(unclass(x)))
+}
+
 # Write results.json and the plots atomically: all or nothing, results last.
 write_results <- function(config, results, plots = list()) {
   out <- config$out
@@ -292,8 +328,7 @@ write_results <- function(config, results, plots = list()) {
     file.rename(tmp, file.path(out, name))
   }
   tmp <- file.path(out, ".results.json.tmp")
-  jsonlite::write_json(results, tmp, auto_unbox = TRUE, digits = NA, pretty = TRUE,
-                       null = "null", na = "null")
+  writeLines(to_json(results), tmp)
   file.rename(tmp, file.path(out, "results.json"))
   file.path(out, "results.json")
 }
@@ -304,7 +339,7 @@ stopwatch <- function() {
 }
 
 stop_or_exit <- function(e) {
-  if (interactive()) stop(e)
+  if (interactive() || identical(Sys.getenv("TESTTHAT"), "true")) stop(e)
   message("Error: ", conditionMessage(e))
   quit(save = "no", status = 2L)
 }

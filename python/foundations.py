@@ -16,28 +16,18 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+import helpers  # sets TensorFlow's environment before section 8 imports keras
 
-def find_repo_root() -> Path:
-    """The folder holding python/ and R/; the lesson is always one level down."""
-    return Path(__file__).resolve().parents[1]
+LESSON = "foundations"
 
-
-# TensorFlow reads these once, when it is first imported, so they must be set
-# before any Keras call. setdefault keeps whatever helpers.py already chose.
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("KERAS_HOME", str(find_repo_root() / ".keras"))
 
 def shared_inputs_path() -> Path:
-    return find_repo_root() / "shared_data" / "foundations_inputs.json"
+    return helpers.ROOT / "shared_data" / helpers.load_spec()["lessons_by_hand"][LESSON]["inputs"]
 
 
 # ---------------------------------------------------------------------------
@@ -1047,28 +1037,13 @@ def to_plain(value):
     return value
 
 
-def write_json_atomic(obj, path) -> None:
-    """Write beside the target, then rename: readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(obj, fh, indent=1)
-        os.chmod(tmp, 0o644)      # mkstemp makes it private; results are for everyone
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def show(title: str, value) -> None:
     text = np.array2string(np.asarray(value), precision=6, suppress_small=True, max_line_width=100)
     print(f"{title}:\n{text}\n" if np.ndim(value) > 0 else f"{title}: {text}")
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    config = helpers.parse_cli(LESSON, argv)
     np.set_printoptions(floatmode="maxprec")
     ex = slide_examples()
     print("== 1. The linear score W x + b, then convolution ==\n")
@@ -1153,27 +1128,23 @@ def main() -> None:
     show("gradient clipping: raw norms", kx["keras_clip_raw_norms"])
     show("after clipnorm = 1", kx["keras_clip_clipped_norms"])
 
-    out_dir = find_repo_root() / "outputs" / "python" / "foundations"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    plot_gradient_norms(ex, out_dir / "gradient_norms.png")
-    import keras  # noqa: PLC0415
-    import tensorflow as tf  # noqa: PLC0415
-
-    results = {
-        "schema": "workshop-results/1",
-        "lesson": "foundations",
-        "language": "python",
+    path = helpers.write_results(config, {
+        "lesson": LESSON,
         "examples": {k: to_plain(v) for k, v in ex.items()},
-        "versions": {"python": sys.version.split()[0], "numpy": np.__version__,
-                     "tensorflow": tf.__version__, "keras": keras.__version__},
-    }
-    write_json_atomic(results, out_dir / "results.json")
-    print(f"\nwrote {out_dir / 'results.json'} and gradient_norms.png")
+        "versions": helpers.versions(),
+    }, plots={"gradient_norms.png": lambda p: plot_gradient_norms(ex, p)})
+    print(f"\nwrote {path} and gradient_norms.png")
+
+
+def write_shared_inputs() -> None:
+    """Regenerate shared_data/foundations_inputs.json (run by hand, once)."""
+    path = shared_inputs_path()
+    path.write_text(json.dumps(make_shared_inputs(), indent=1, default=helpers.plain) + "\n")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
     if "--make-inputs" in sys.argv:
-        write_json_atomic(make_shared_inputs(), shared_inputs_path())
-        print(f"wrote {shared_inputs_path()}")
+        write_shared_inputs()
     else:
-        main()
+        helpers.run_lesson(main)

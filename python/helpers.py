@@ -47,8 +47,13 @@ def lesson_config(lesson, profile="quick", dataset=None, seed=None,
     """Merge the spec's lesson and profile with the command-line choices."""
     spec = load_spec()
     lessons = spec["lessons"]
+    out = str(out or ROOT / "outputs" / "python" / lesson)
+    data_dir = str(data_dir or ROOT / "shared_data")
+    if lesson in spec["lessons_by_hand"]:   # nothing to train: no profile, only where to write
+        return {"lesson": lesson, "out": out, "data_dir": data_dir}
     if lesson not in lessons:
-        raise WorkshopError(f"Unknown lesson '{lesson}': choose one of {', '.join(lessons)}.")
+        names = [*spec["lessons_by_hand"], *lessons]
+        raise WorkshopError(f"Unknown lesson '{lesson}': choose one of {', '.join(names)}.")
     entry = lessons[lesson]
     if profile not in entry["profiles"]:
         raise WorkshopError(f"Unknown profile '{profile}': choose one of {', '.join(entry['profiles'])}.")
@@ -63,8 +68,7 @@ def lesson_config(lesson, profile="quick", dataset=None, seed=None,
                             f"choose one of {', '.join(entry['datasets'])}.")
     if seed is not None:
         config["seed"] = int(seed)
-    config["out"] = str(out or ROOT / "outputs" / "python" / lesson)
-    config["data_dir"] = str(data_dir or ROOT / "shared_data")
+    config["out"], config["data_dir"] = out, data_dir
     return config
 
 
@@ -205,6 +209,15 @@ def history_lists(history):
     return {k: [float(v) for v in values] for k, values in history.history.items()}
 
 
+def plain(value):
+    """NumPy numbers and arrays as the plain numbers and lists JSON holds (full precision)."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} to results.json")
+
+
 def write_results(config, results, plots=None):
     """Write results.json and the plots atomically: all or nothing, results last."""
     out = Path(config["out"])
@@ -215,7 +228,7 @@ def write_results(config, results, plots=None):
         draw(tmp)
         os.replace(tmp, out / name)
     tmp = out / ".results.json.tmp"
-    tmp.write_text(json.dumps(results, indent=2) + "\n")
+    tmp.write_text(json.dumps(results, indent=1, default=plain) + "\n")
     os.replace(tmp, out / "results.json")
     return out / "results.json"
 

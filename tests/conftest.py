@@ -33,3 +33,26 @@ def data_copy(tmp_path):
     target = tmp_path / "shared_data"
     shutil.copytree(ROOT / "shared_data", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def quick_outputs(tmp_path_factory):
+    """Run a lesson's quick profile once per test session, in Python and in R, each in its own process.
+
+    Call it with a lesson name; it returns the outputs folder (outputs/<language>/<lesson>/ inside)
+    that the parity, report and slide tests share, so no lesson trains twice in one session.
+    """
+    root = tmp_path_factory.mktemp("quick_outputs")
+    done = set()
+
+    def ensure(lesson):
+        if lesson not in done:
+            args = [] if lesson == "foundations" else ["--profile", "quick"]
+            for language in ("python", "r"):
+                out = root / language / lesson
+                ran = run_lesson(language, lesson, *args, "--out", str(out))
+                assert ran.returncode == 0, f"{language} {lesson} failed:\n{ran.stdout[-3000:]}\n{ran.stderr[-3000:]}"
+            done.add(lesson)
+        return root
+
+    return ensure

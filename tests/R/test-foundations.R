@@ -14,10 +14,11 @@ rx <- random_examples(inputs)
 
 rows <- \(...) unname(rbind(...))
 
-test_that("sourcing the lesson defines only functions", {
-  e <- new.env()
-  sys.source(file.path(foundations_root, "R", "foundations.R"), envir = e)
-  expect_true(all(vapply(ls(e), \(n) is.function(e[[n]]), logical(1))))
+test_that("sourcing the lesson defines only functions (and its name)", {
+  e <- source_foundations(new.env())
+  expect_equal(e$LESSON, "foundations")
+  others <- setdiff(ls(e), "LESSON")
+  expect_true(all(vapply(others, \(n) is.function(e[[n]]), logical(1))))
 })
 
 # --- 1. Linear score and convolution --------------------------------------

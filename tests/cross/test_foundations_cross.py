@@ -89,15 +89,15 @@ def test_r_cells_called_directly_match_numpy():
     assert np.allclose(got, want, rtol=0, atol=EXACT)
 
 
-def run_both_lessons():
-    """Each lesson as a program, in its own process, side by side."""
+def run_both_lessons(outputs):
+    """Each lesson as a program, in its own process, side by side, writing into outputs/<language>/."""
     rscript = shutil.which("Rscript")
     assert rscript, "Rscript is not on PATH"
     env = dict(os.environ)
     procs = {
-        "python": subprocess.Popen([sys.executable, "python/foundations.py"], cwd=REPO, env=env,
+        "python": subprocess.Popen([sys.executable, "python/foundations.py", "--out", str(outputs / "python")], cwd=REPO, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-        "r": subprocess.Popen([rscript, "R/foundations.R"], cwd=REPO, env=env,
+        "r": subprocess.Popen([rscript, "R/foundations.R", "--out", str(outputs / "r")], cwd=REPO, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
     }
     outputs = {}
@@ -109,25 +109,26 @@ def run_both_lessons():
 
 
 @pytest.fixture(scope="module")
-def results():
-    for lang in ("python", "r"):
-        old = REPO / "outputs" / lang / "foundations" / "results.json"
-        if old.exists():
-            old.unlink()      # a stale file must not pass for a fresh one
-    printed = run_both_lessons()
-    loaded = {lang: json.loads((REPO / "outputs" / lang / "foundations" / "results.json").read_text())
+def lesson_outputs(tmp_path_factory):
+    return tmp_path_factory.mktemp("foundations_outputs")   # fresh: no stale file can pass
+
+
+@pytest.fixture(scope="module")
+def results(lesson_outputs):
+    printed = run_both_lessons(lesson_outputs)
+    loaded = {lang: json.loads((lesson_outputs / lang / "results.json").read_text())
               for lang in ("python", "r")}
     return loaded, printed
 
 
-def test_results_files_have_the_agreed_shape(results):
+def test_results_files_have_the_agreed_shape(results, lesson_outputs):
     loaded, _ = results
     for lang, res in loaded.items():
         assert res["schema"] == "workshop-results/1"
         assert res["lesson"] == "foundations"
         assert res["language"] == lang
         assert isinstance(res["versions"], dict) and res["versions"]
-        assert (REPO / "outputs" / lang / "foundations" / "gradient_norms.png").stat().st_size > 1000
+        assert (lesson_outputs / lang / "gradient_norms.png").stat().st_size > 1000
 
 
 def test_results_files_agree(results):
