@@ -30,10 +30,14 @@ build_model <- function() {
 }
 
 
-# Step 2. Loss, optimiser and metric, from the shared spec.
-compile_model <- function(model, config) {
+# Step 2. Loss, optimiser and metric, from the shared spec. The learning rate
+# follows a cosine from its start value down to 0: big steps while the model
+# is far off, small ones as it settles.
+compile_model <- function(model, config, n_train) {
+  steps <- as.integer(ceiling(n_train / config$batch_size) * config$epochs)
+  schedule <- keras$optimizers$schedules$CosineDecay(config$learning_rate, decay_steps = steps)
   model$compile(
-    optimizer = keras$optimizers$Adam(learning_rate = config$learning_rate),
+    optimizer = keras$optimizers$Adam(learning_rate = schedule),
     loss = "sparse_categorical_crossentropy",
     metrics = list("accuracy")
   )
@@ -109,7 +113,7 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   config <- parse_cli(LESSON, args)
   data <- load_images(config)
   seed_everything(config$seed, config$threads)
-  model <- build_model() |> compile_model(config)
+  model <- build_model() |> compile_model(config, n_train = length(data$y_train))
   model$summary()
   fit_clock <- stopwatch()
   history <- train(model, data, config) |> history_lists()

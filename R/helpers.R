@@ -253,6 +253,74 @@ load_images <- function(config) {
 }
 
 
+# ---- 4b. Series: one column of the stock-market CSV, cut into windows -------------
+SERIES_FILE <- "series/eustockmarkets.csv"
+
+# The daily closes of one index (the lesson's dataset names the CSV column), checked.
+load_series <- function(config) {
+  path <- verify_file(file.path(config$data_dir, SERIES_FILE), SERIES_FILE, config$data_dir)
+  table <- utils::read.csv(path, colClasses = "character", check.names = FALSE)
+  column <- toupper(config$dataset)
+  if (!column %in% names(table)) {
+    workshop_error(sprintf("%s has no column %s: restore it with git checkout -- shared_data.", path, column))
+  }
+  cells <- trimws(table[[column]])
+  values <- suppressWarnings(as.numeric(cells))
+  bad <- which(!is.finite(values))
+  if (length(bad) > 0L) {
+    workshop_error(sprintf(
+      "The %s series in %s has a missing or non-numeric value ('%s') on data row %d: fix or remove that row.",
+      column, path, cells[[bad[[1L]]]], bad[[1L]]))
+  }
+  values
+}
+
+# Every run of `window` values, with the value right after it: the many-to-one pairs.
+make_windows <- function(values, window, part = "series") {
+  n <- length(values) - window
+  if (n < 1L) {
+    workshop_error(sprintf(
+      "The %s has %d values, too few for a window of %d plus the value to predict: use a smaller window or a longer series.",
+      part, length(values), as.integer(window)))
+  }
+  rows <- outer(seq_len(n), seq_len(window), function(i, k) i + k - 1L)
+  list(x = matrix(values[rows], n, window), y = as.array(values[(window + 1L):length(values)]))
+}
+
+# Windows of day-to-day changes, split chronologically into train, validation and test.
+# The changes are plain IEEE subtractions, so Python gets the same doubles; all
+# scaling happens later, inside the model. Each part is windowed on its own,
+# so no target of one part is an input of another.
+series_windows <- function(config) {
+  prices <- load_series(config)
+  window <- as.integer(config$window)
+  column <- toupper(config$dataset)
+  if (window >= length(prices)) {
+    workshop_error(sprintf(
+      "The window of %d values is not shorter than the whole %s series (%d rows): use a smaller window in the spec or a longer series.",
+      window, column, length(prices)))
+  }
+  changes <- prices[-1L] - prices[-length(prices)]
+  n <- length(changes)
+  n_train <- as.integer(floor(n * config$train_fraction))
+  n_val <- as.integer(floor(n * config$val_fraction))
+  cuts <- list(train = c(0L, n_train), val = c(n_train, n_train + n_val), test = c(n_train + n_val, n))
+  data <- list(train_changes = as.array(changes[seq_len(n_train)]))
+  for (part in names(cuts)) {
+    start <- cuts[[part]][[1L]]   # counted from 0, as in Python: the part is changes[start + 1, ..., stop]
+    stop <- cuts[[part]][[2L]]
+    pairs <- make_windows(changes[seq_len(stop - start) + start], window,
+                          sprintf("%s part of the %s series", part, column))
+    data[[paste0("x_", part)]] <- pairs$x
+    data[[paste0("y_", part)]] <- pairs$y
+    data[[paste0("last_", part)]] <- prices[(start + window + 1L):stop]   # the close before each target day
+    data[[paste0("next_", part)]] <- prices[(start + window + 2L):(stop + 1L)]  # the close on the target day
+    data[[paste0("day_", part)]] <- (start + window + 2L):(stop + 1L)     # target day, counted from 1
+  }
+  data
+}
+
+
 # ---- 5. Results: one JSON schema for both languages -------------------------------
 # sha256 of all weights as little-endian float32, C order, in model order.
 weights_sha256 <- function(model) {
@@ -347,4 +415,54 @@ stop_or_exit <- function(e) {
 # Run a lesson's main(); a workshop_error becomes one sentence and exit code 2.
 run_lesson <- function(main) {
   tryCatch(main(), workshop_error = stop_or_exit)
+}
+
+
+# ---- 6. Lessons with several models, and lessons that build on lessons -------------
+# Another lesson's functions, in an environment of their own; sourcing it does not run its main().
+load_lesson <- function(name) {
+  env <- new.env(parent = globalenv())
+  owd <- setwd(ROOT)
+  on.exit(setwd(owd))
+  sys.source(file.path("R", paste0(name, ".R")), envir = env)
+  env
+}
+
+# weights_sha256 over several models' weights, one after the other, in the order given.
+weights_sha256_all <- function(models) {
+  bytes <- lapply(models, function(model) lapply(model$get_weights(), function(w) {
+    values <- if (is.null(dim(w)) || length(dim(w)) == 1L) as.vector(w) else as.vector(aperm(w))
+    writeBin(as.numeric(values), raw(), size = 4L, endian = "little")
+  }))
+  digest::digest(unlist(bytes), algo = "sha256", serialize = FALSE)
+}
+
+# RMSE and MAE by Keras' own metrics, so both languages compute them with the same code.
+regression_scores <- function(truth, predicted) {
+  keras <- reticulate::import("keras")
+  metrics <- list(rmse = keras$metrics$RootMeanSquaredError(), mae = keras$metrics$MeanAbsoluteError())
+  lapply(metrics, function(metric) {
+    metric$update_state(matrix(as.numeric(truth), ncol = 1L), matrix(as.numeric(predicted), ncol = 1L))
+    as.numeric(metric$result()$numpy())
+  })
+}
+
+# Mean and sample standard deviation by NumPy, as Python computes them: the same bits in both.
+mean_sd <- function(values) {
+  np <- reticulate::import("numpy", convert = FALSE)
+  n <- length(values)
+  values <- np$array(as.array(as.numeric(values)), dtype = "float64")
+  sd <- if (n > 1L) reticulate::py_to_r(np$std(values, ddof = 1L)) else NULL
+  list(mean = reticulate::py_to_r(np$mean(values)), sd = sd)
+}
+
+# model_summary of several models as one: each layer named model/layer, totals added.
+models_summary <- function(models) {
+  layers <- unlist(lapply(models, function(model) {
+    lapply(model_summary(model)$layers, function(layer) {
+      layer$name <- paste0(model$name, "/", layer$name)
+      layer
+    })
+  }), recursive = FALSE)
+  list(layers = layers, total_params = sum(vapply(layers, `[[`, 0L, "params")))
 }

@@ -3,6 +3,8 @@
 Its twin is R/cnn_mnist.R: the same steps, in the same order, with the same names.
 Run from the workshop folder:  .venv/bin/python python/cnn_mnist.py --profile quick
 """
+import math
+
 import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
@@ -31,10 +33,14 @@ def build_model():
     ], name=LESSON)
 
 
-# Step 2. Loss, optimiser and metric, from the shared spec.
-def compile_model(model, config):
+# Step 2. Loss, optimiser and metric, from the shared spec. The learning rate
+# follows a cosine from its start value down to 0: big steps while the model
+# is far off, small ones as it settles.
+def compile_model(model, config, n_train):
+    steps = math.ceil(n_train / config["batch_size"]) * config["epochs"]
+    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=steps)
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=config["learning_rate"]),
+        optimizer=keras.optimizers.Adam(learning_rate=schedule),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -109,7 +115,7 @@ def main(argv=None):
     config = helpers.parse_cli(LESSON, argv)
     data = helpers.load_images(config)
     helpers.seed_everything(config["seed"], config["threads"])
-    model = compile_model(build_model(), config)
+    model = compile_model(build_model(), config, n_train=len(data["y_train"]))
     model.summary()
     fit_clock = helpers.stopwatch()
     history = helpers.history_lists(train(model, data, config))

@@ -3,6 +3,7 @@
 Importing this module sets TensorFlow's environment, so import it before keras.
 """
 import argparse
+import csv
 import gzip
 import hashlib
 import json
@@ -181,6 +182,68 @@ def load_images(config):
     }
 
 
+# ---- 4b. Series: one column of the stock-market CSV, cut into windows -------------
+SERIES_FILE = "series/eustockmarkets.csv"
+
+
+def load_series(config):
+    """The daily closes of one index (the lesson's dataset names the CSV column), checked."""
+    path = verify_file(Path(config["data_dir"]) / SERIES_FILE, SERIES_FILE, config["data_dir"])
+    with open(path, newline="") as f:
+        header, *rows = [row for row in csv.reader(f) if row]
+    column = config["dataset"].upper()
+    if column not in header:
+        raise WorkshopError(f"{path} has no column {column}: restore it with git checkout -- shared_data.")
+    j = header.index(column)
+    values = np.full(len(rows), np.nan)
+    for i, row in enumerate(rows):
+        cell = row[j].strip() if j < len(row) else ""
+        try:
+            values[i] = float(cell)
+        except ValueError:
+            pass
+        if not np.isfinite(values[i]):
+            raise WorkshopError(f"The {column} series in {path} has a missing or non-numeric value "
+                                f"('{cell}') on data row {i + 1}: fix or remove that row.")
+    return values
+
+
+def make_windows(values, window, part="series"):
+    """Every run of `window` values, with the value right after it: the many-to-one pairs."""
+    n = len(values) - window
+    if n < 1:
+        raise WorkshopError(f"The {part} has {len(values)} values, too few for a window of {window} "
+                            f"plus the value to predict: use a smaller window or a longer series.")
+    rows = np.arange(n)[:, None] + np.arange(window)[None, :]
+    return values[rows], values[window:]
+
+
+def series_windows(config):
+    """Windows of day-to-day changes, split chronologically into train, validation and test.
+
+    The changes are plain IEEE subtractions, so R gets the same doubles; all
+    scaling happens later, inside the model. Each part is windowed on its own,
+    so no target of one part is an input of another.
+    """
+    prices = load_series(config)
+    window, column = config["window"], config["dataset"].upper()
+    if window >= len(prices):
+        raise WorkshopError(f"The window of {window} values is not shorter than the whole {column} series "
+                            f"({len(prices)} rows): use a smaller window in the spec or a longer series.")
+    changes = prices[1:] - prices[:-1]
+    n = len(changes)
+    n_train, n_val = int(n * config["train_fraction"]), int(n * config["val_fraction"])
+    cuts = {"train": (0, n_train), "val": (n_train, n_train + n_val), "test": (n_train + n_val, n)}
+    data = {"train_changes": changes[:n_train]}
+    for part, (start, stop) in cuts.items():
+        x, y = make_windows(changes[start:stop], window, f"{part} part of the {column} series")
+        data["x_" + part], data["y_" + part] = x, y
+        data["last_" + part] = prices[start + window:stop]          # the close before each target day
+        data["next_" + part] = prices[start + window + 1:stop + 1]  # the close on the target day
+        data["day_" + part] = np.arange(start + window + 1, stop + 1) + 1  # target day, counted from 1
+    return data
+
+
 # ---- 5. Results: one JSON schema for both languages -------------------------------
 def weights_sha256(model):
     """sha256 of all weights as little-endian float32, C order, in model order."""
@@ -245,3 +308,48 @@ def run_lesson(main):
     except WorkshopError as e:
         print(f"Error: {e}", file=sys.stderr)
         sys.exit(2)
+
+
+# ---- 6. Lessons with several models, and lessons that build on lessons -------------
+def load_lesson(name):
+    """Another lesson's module, to reuse its steps; importing it does not run its main()."""
+    import importlib
+    if str(ROOT / "python") not in sys.path:
+        sys.path.insert(0, str(ROOT / "python"))
+    return importlib.import_module(name)
+
+
+def weights_sha256_all(models):
+    """weights_sha256 over several models' weights, one after the other, in the order given."""
+    digest = hashlib.sha256()
+    for model in models:
+        for w in model.get_weights():
+            digest.update(np.ascontiguousarray(w, dtype="<f4").tobytes())
+    return digest.hexdigest()
+
+
+def regression_scores(truth, predicted):
+    """RMSE and MAE by Keras' own metrics, so both languages compute them with the same code."""
+    import keras
+    scores = {}
+    for name, metric in (("rmse", keras.metrics.RootMeanSquaredError()),
+                         ("mae", keras.metrics.MeanAbsoluteError())):
+        # float64 in, as R hands them over: the dtype decides where Keras rounds
+        metric.update_state(np.asarray(truth, dtype=np.float64).reshape(-1, 1),
+                            np.asarray(predicted, dtype=np.float64).reshape(-1, 1))
+        scores[name] = float(metric.result())
+    return scores
+
+
+def mean_sd(values):
+    """Mean and sample standard deviation by NumPy, which R calls too: the same bits in both."""
+    values = np.asarray(values, dtype=np.float64)
+    sd = float(np.std(values, ddof=1)) if len(values) > 1 else None
+    return {"mean": float(np.mean(values)), "sd": sd}
+
+
+def models_summary(models):
+    """model_summary of several models as one: each layer named model/layer, totals added."""
+    layers = [{**layer, "name": f"{model.name}/{layer['name']}"}
+              for model in models for layer in model_summary(model)["layers"]]
+    return {"layers": layers, "total_params": sum(layer["params"] for layer in layers)}

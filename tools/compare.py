@@ -40,7 +40,7 @@ class CompareError(Exception):
 
 def known_lessons():
     spec = json.loads((ROOT / "shared_data" / "spec.json").read_text())
-    return ["foundations", *spec["lessons"]]
+    return [*spec["lessons_by_hand"], *spec["lessons"]]
 
 
 def load(outputs, language, lesson):
@@ -155,7 +155,7 @@ def foundations_rows(py, r):
 
 def compare_lesson(outputs, lesson, tolerance):
     py, r = load(outputs, "python", lesson), load(outputs, "r", lesson)
-    return foundations_rows(py, r) if lesson == "foundations" else training_rows(py, r, tolerance)
+    return training_rows(py, r, tolerance) if "history" in py else foundations_rows(py, r)
 
 
 def format_table(lesson, rows):

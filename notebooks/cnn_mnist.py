@@ -1,0 +1,70 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # A convolutional network on MNIST digits (Python)
+#
+# The lesson `python/cnn_mnist.py`, one step per cell. Its R twin is `cnn_mnist.R` in this
+# folder. The quick profile trains in seconds; change `PROFILE` to `"full"` for the real run.
+
+# %%
+import os
+import sys
+from pathlib import Path
+
+# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "shared_data" / "spec.json").exists())
+os.chdir(ROOT)
+sys.path.insert(0, str(ROOT / "python"))
+
+import helpers  # before keras: it sets TensorFlow's environment
+import cnn_mnist
+
+PROFILE = "quick"
+config = helpers.lesson_config("cnn_mnist", PROFILE)
+{k: config[k] for k in ("dataset", "seed", "epochs", "batch_size", "n_train", "n_test")}
+
+# %% [markdown]
+# ## Data: 28 x 28 grey images, labels 0-9
+
+# %%
+data = helpers.load_images(config)
+data["x_train"].shape, data["y_train"][:10]
+
+# %% [markdown]
+# ## Steps 1-2: the model, and its loss, optimizer and metric
+# Seeding first: with the same seed and threads, R builds and trains the identical network.
+
+# %%
+helpers.seed_everything(config["seed"], config["threads"])
+model = cnn_mnist.compile_model(cnn_mnist.build_model(), config)
+model.summary()
+
+# %% [markdown]
+# ## Step 3: train
+
+# %%
+history = helpers.history_lists(cnn_mnist.train(model, data, config))
+
+# %% [markdown]
+# ## Step 4: judge it on unseen images
+
+# %%
+scores = cnn_mnist.evaluate(model, data, config)
+print(f"test accuracy: {scores['test']['accuracy']:.4f} on {scores['test']['n']} images")
+
+# %%
+import tempfile
+from IPython.display import Image, display
+
+plots = Path(tempfile.mkdtemp())
+cnn_mnist.plot_history(history, plots / "curves.png")
+cnn_mnist.plot_confusion(scores["test"]["confusion_matrix"], plots / "confusion.png")
+display(Image(filename=plots / "curves.png"), Image(filename=plots / "confusion.png"))

@@ -1,0 +1,76 @@
+# Shared set-up of every deck: find the workshop, point reticulate at its venv,
+# run chunks from the workshop folder, and read the lessons' results.
+#
+# A deck sources this from its first chunk; it works the same from RStudio's Knit
+# button (working directory slides/) and from slides/render.R.
+
+find_workshop <- function(dir = getwd()) {
+  dir <- normalizePath(dir)
+  while (!file.exists(file.path(dir, "shared_data", "spec.json"))) {
+    if (dirname(dir) == dir) stop("These slides must stay inside the workshop folder.", call. = FALSE)
+    dir <- dirname(dir)
+  }
+  dir
+}
+
+WORKSHOP <- find_workshop()
+# Chunks run where the lessons run, so `source("R/cnn_mnist.R")` and `import cnn_mnist` work as typed.
+knitr::opts_knit$set(root.dir = WORKSHOP)
+# error = FALSE: a failing chunk stops the render instead of printing an error onto a slide.
+knitr::opts_chunk$set(error = FALSE, warning = FALSE, message = FALSE, comment = "#>", collapse = TRUE,
+                      fig.align = "center", out.width = "100%")
+
+local({
+  old <- setwd(WORKSHOP)
+  on.exit(setwd(old))
+  source("R/helpers.R", local = globalenv())
+})
+use_workshop_python()   # before the first Python chunk, so knitr's reticulate uses .venv
+
+outputs_dir <- function(outputs = params$outputs) {
+  if (grepl("^(/|~|[A-Za-z]:)", outputs)) normalizePath(outputs, mustWork = FALSE)
+  else normalizePath(file.path(WORKSHOP, outputs), mustWork = FALSE)
+}
+
+missing_results <- function(lesson, outputs = params$outputs) {
+  paths <- file.path(outputs_dir(outputs), c("python", "r"), lesson, "results.json")
+  paths[!file.exists(paths)]
+}
+
+results <- function(lesson, language, outputs = params$outputs, simplify = TRUE) {
+  missing <- missing_results(lesson, outputs)
+  if (length(missing) > 0L) {
+    stop(sprintf("There are no %s results in %s: run ./workshop run first.", lesson, outputs_dir(outputs)),
+         call. = FALSE)
+  }
+  jsonlite::read_json(file.path(outputs_dir(outputs), language, lesson, "results.json"), simplifyVector = simplify)
+}
+
+lesson_plot <- function(lesson, language, file, outputs = params$outputs) {
+  knitr::include_graphics(file.path(outputs_dir(outputs), language, lesson, file), rel_path = FALSE)
+}
+
+# A figure quoted in the text, tagged so tests can find it and recompute it:
+# data-key is its path in results.json (lesson/language/field/...; list indices
+# from 0), data-format a Python format spec that the test applies to data-value.
+key <- function(path, value, format = ",") {
+  text <- switch(substr(format, nchar(format), nchar(format)),
+                 "," = formatC(value, format = "d", big.mark = ","),
+                 f = formatC(value, format = "f", digits = as.integer(sub("^\\.(\\d+)f$", "\\1", format))),
+                 e = formatC(value, format = "e", digits = as.integer(sub("^\\.(\\d+)e$", "\\1", format))),
+                 stop("unknown format ", format))
+  sprintf('<span class="key" data-key="%s" data-value="%s" data-format="%s">%s</span>',
+          path, sprintf("%.17g", as.double(value)), format, text)
+}
+
+# The value at a key's path, from the results files, walked as the JSON nests (as Python sees it).
+from_results <- function(path) {
+  parts <- strsplit(path, "/", fixed = TRUE)[[1L]]
+  value <- results(parts[[1L]], parts[[2L]], simplify = FALSE)
+  for (part in parts[-(1:2)]) {
+    value <- if (grepl("^[0-9]+$", part)) value[[as.integer(part) + 1L]] else value[[part]]
+  }
+  value
+}
+
+key_from <- function(path, format = ",") key(path, from_results(path), format)

@@ -1,0 +1,86 @@
+# The series helpers, mirroring tests/python/test_series.py.
+
+# Replace the CSV in a copy of shared_data and give the copy's manifest its new checksum.
+write_series <- function(data_dir, dax) {
+  path <- file.path(data_dir, "series", "eustockmarkets.csv")
+  rows <- sprintf("%d,%.6f,%s,1,1,1", seq_along(dax), 1991 + (seq_along(dax) - 1) / 260, dax)
+  writeLines(c('"t","time","DAX","SMI","CAC","FTSE"', rows), path)
+  manifest <- file.path(data_dir, "MANIFEST.sha256")
+  kept <- grep(" series/eustockmarkets.csv$", readLines(manifest), value = TRUE, invert = TRUE)
+  writeLines(c(kept, paste0(digest::digest(file = path, algo = "sha256"), "  series/eustockmarkets.csv")), manifest)
+}
+
+config_for <- function(data_dir) lesson_config("rnn_forecaster", "quick", data_dir = data_dir)
+
+test_that("load_series reads the DAX closes", {
+  values <- load_series(lesson_config("rnn_forecaster"))
+  expect_length(values, 1860L)
+  expect_identical(values[c(1L, 1860L)], c(1628.75, 5473.72))
+})
+
+test_that("every index is a dataset", {
+  firsts <- c(smi = 1678.1, cac = 1772.8, ftse = 2443.6)
+  for (name in names(firsts)) {
+    expect_identical(load_series(lesson_config("rnn_forecaster", dataset = name))[[1L]], firsts[[name]])
+  }
+})
+
+test_that("make_windows pairs each window with the next value", {
+  pairs <- make_windows(as.numeric(0:5), 3L)
+  expect_equal(pairs$x, rbind(c(0, 1, 2), c(1, 2, 3), c(2, 3, 4)))
+  expect_equal(as.vector(pairs$y), c(3, 4, 5))
+})
+
+test_that("make_windows refuses a series too short for the window", {
+  expect_no_error(make_windows(as.numeric(0:3), 3L))
+  expect_error(make_windows(as.numeric(0:2), 3L), "The series has 3 values, too few for a window of 3",
+               fixed = TRUE, class = "workshop_error")
+})
+
+test_that("series_windows splits chronologically without overlap", {
+  config <- lesson_config("rnn_forecaster")
+  data <- series_windows(config)
+  prices <- load_series(config)
+  n <- length(prices) - 1L
+  n_train <- floor(n * 0.7)
+  n_val <- floor(n * 0.15)
+  expect_length(data$train_changes, n_train)
+  expect_equal(lengths(data[c("y_train", "y_val", "y_test")], use.names = FALSE),
+               c(n_train - 20, n_val - 20, n - n_train - n_val - 20))
+  expect_lt(max(data$day_train), min(data$day_val))
+  expect_lt(max(data$day_val), min(data$day_test))
+  for (part in c("train", "val", "test")) {
+    day <- data[[paste0("day_", part)]]
+    expect_identical(data[[paste0("next_", part)]], prices[day])
+    expect_identical(data[[paste0("last_", part)]], prices[day - 1L])
+    expect_identical(as.vector(data[[paste0("y_", part)]]), prices[day] - prices[day - 1L])
+    x <- data[[paste0("x_", part)]]
+    expect_identical(x[-1L, ncol(x)], as.vector(data[[paste0("y_", part)]])[-nrow(x)])
+  }
+})
+
+test_that("series_windows names each bad input", {
+  data_dir <- copy_shared_data()
+  on.exit(unlink(data_dir, recursive = TRUE))
+  write_series(data_dir, c(1, 2, 3))
+  expect_error(series_windows(config_for(data_dir)),
+               "^The window of 20 values is not shorter than the whole DAX series \\(3 rows\\)", class = "workshop_error")
+  write_series(data_dir, as.numeric(0:59))
+  expect_error(series_windows(config_for(data_dir)), "The val part of the DAX series has 8 values, too few for a window of 20",
+               fixed = TRUE, class = "workshop_error")
+  write_series(data_dir, c("1", "2", "NaN", "4"))
+  expect_error(load_series(config_for(data_dir)), "missing or non-numeric value ('NaN') on data row 3",
+               fixed = TRUE, class = "workshop_error")
+  write_series(data_dir, c("1", "", "4"))
+  expect_error(load_series(config_for(data_dir)), "missing or non-numeric value ('') on data row 2",
+               fixed = TRUE, class = "workshop_error")
+})
+
+test_that("regression_scores and mean_sd", {
+  use_workshop_python()
+  scores <- regression_scores(c(1, 2, 3), c(1, 2, 5))
+  expect_equal(scores$rmse, sqrt(4 / 3), tolerance = 1e-6)
+  expect_equal(scores$mae, 2 / 3, tolerance = 1e-6)
+  expect_equal(mean_sd(c(1, 2, 6)), list(mean = 3, sd = stats::sd(c(1, 2, 6))))
+  expect_identical(mean_sd(2), list(mean = 2, sd = NULL))
+})
