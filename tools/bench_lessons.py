@@ -38,7 +38,7 @@ def run(lesson, profile, outputs):
 
 def lenet5_lines(res, seconds):
     c, t = res["config"], res["test"]
-    n_train = c["n_train"] or "all"
+    n_train = c["n_train"] or f"all but {c['n_val']} validation"
     return [f"LeNet-5, {c['dataset']} ({n_train} training images, {c['epochs']} epochs, {t['n']} test images): "
             f"test accuracy {100 * t['accuracy']:.2f}% (error {100 * t['error_rate']:.2f}%), "
             f"fit {res['timings']['fit_seconds']:.0f} s, run {seconds:.0f} s"]

@@ -47,8 +47,14 @@ def read_results(outputs, language, lesson):
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def validation_key(metric):
+    """loss -> val_loss, and lstm_seed42_loss -> lstm_seed42_val_loss (lessons with several models)."""
+    head, _, last = metric.rpartition("_")
+    return f"{head}_val_{last}" if head else f"val_{last}"
+
+
 def curves_png(histories):
-    """One panel per metric (loss, accuracy, ...), training and validation, both languages.
+    """One panel per training series (loss, accuracy, ...), with its validation twin, both languages.
 
     R is drawn as open markers over Python's lines: when the two are bit-identical
     the markers sit exactly on the lines, and any gap is visible at a glance.
@@ -57,17 +63,21 @@ def curves_png(histories):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    metrics = [m for m in histories["python"] if not m.startswith("val_")]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.4), squeeze=False)
-    for ax, metric in zip(axes[0], metrics):
-        for split, key, colour in (("training", metric, "tab:blue"), ("validation", f"val_{metric}", "tab:orange")):
+    metrics = [m for m in histories["python"] if "val_" not in m]
+    columns = min(len(metrics), 3)
+    rows = -(-len(metrics) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.6 * columns, 3.4 * rows), squeeze=False)
+    for ax in axes.flat[len(metrics):]:
+        ax.set_visible(False)
+    for ax, metric in zip(axes.flat, metrics):
+        for split, key, colour in (("training", metric, "tab:blue"), ("validation", validation_key(metric), "tab:orange")):
             for language, style in (("python", dict(linestyle="-", marker="o", markersize=4)),
                                     ("r", dict(linestyle="none", marker="s", markersize=9, fillstyle="none"))):
                 values = histories[language].get(key)
                 if values:
                     ax.plot(range(1, len(values) + 1), values, color=colour,
                             label=f"{split}, {LANGUAGES[language]}", **style)
-        ax.set(xlabel="epoch", ylabel=metric, title=metric)
+        ax.set(xlabel="epoch", ylabel=metric.rpartition("_")[2], title=metric)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(fontsize=7)
     fig.tight_layout()

@@ -1,5 +1,6 @@
 """Every notebook runs top to bottom in a real Jupyter kernel (Python, or IRkernel for R) without a cell error."""
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import jupytext
 import pytest
@@ -11,11 +12,25 @@ NOTEBOOKS = sorted([*(ROOT / "notebooks").glob("*.py"), *(ROOT / "notebooks").gl
 KERNELS = {".py": "python3", ".R": "ir"}
 
 
+def execute(path):
+    """Run one notebook in its own kernel; return it with outputs, or the exception it raised."""
+    notebook = jupytext.read(path)
+    try:
+        NotebookClient(notebook, timeout=600, kernel_name=KERNELS[path.suffix],
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    except Exception as error:  # CellExecutionError names the cell and carries its traceback
+        return notebook, error
+    return notebook, None
+
+
 @pytest.fixture(scope="module")
-def kernels():
+def executed():
     # The R kernel is registered by set-up; running it again is a no-op when done.
     done = subprocess.run(["bash", "tools/setup_jupyter.sh"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    # Two kernels at a time: most of a notebook's time is starting TensorFlow, not training.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(NOTEBOOKS, pool.map(execute, NOTEBOOKS)))
 
 
 def test_every_lesson_has_a_notebook_in_each_language():
@@ -26,12 +41,11 @@ def test_every_lesson_has_a_notebook_in_each_language():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs_without_errors(path, kernels):
-    notebook = jupytext.read(path)
+def test_notebook_runs_without_errors(path, executed):
+    notebook, error = executed[path]
     assert notebook.metadata["kernelspec"]["name"] == KERNELS[path.suffix]
-    # Raises CellExecutionError, with the failing cell and its traceback, on the first error.
-    NotebookClient(notebook, timeout=600, kernel_name=KERNELS[path.suffix],
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    if error is not None:
+        raise error
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert outputs, f"{path.name} printed nothing"

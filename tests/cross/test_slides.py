@@ -19,6 +19,10 @@ REQUIRED = {
                   for field in ("test/accuracy", "model/total_params")],
     "lenet5": [f"lenet5/{language}/{field}" for language in ("python", "r")
                for field in ("test/accuracy", "model/total_params")],
+    "rnn_forecaster": [f"rnn_forecaster/{language}/test/rmse" for language in ("python", "r")]
+                      + ["rnn_forecaster/r/baseline/persistence_rmse"],
+    "lstm_vs_gru": ["lstm_vs_gru/r/test/lstm_params", "lstm_vs_gru/r/test/gru_params",
+                    "lstm_vs_gru/r/test/adding_lstm_mse", "lstm_vs_gru/python/test/lstm_rmse_mean"],
 }
 
 

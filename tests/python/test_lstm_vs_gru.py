@@ -9,7 +9,6 @@ import lstm_vs_gru as lesson
 @pytest.mark.parametrize("kind", ["simple_rnn", "lstm", "gru"])
 @pytest.mark.parametrize("h, x", [(16, 1), (32, 1), (8, 2), (5, 3)])
 def test_closed_form_parameter_counts_match_keras(kind, h, x):
-    import keras
     layer = lesson.KINDS[kind](h)
     layer.build((None, 7, x))
     assert layer.count_params() == lesson.closed_form_params(kind, h, x)
