@@ -72,29 +72,14 @@ evaluate <- function(model, data, config) {
     test = list(loss = scores[[1]], accuracy = scores[[2]],
                 n = length(data$y_test),
                 confusion_matrix = confusion_matrix(data$y_test, predicted)),
-    predictions = list(labels = data$y_test[first],
-                       classes = predicted[first],
+    predictions = list(labels = I(data$y_test[first]),
+                       classes = I(predicted[first]),
                        probabilities = probabilities[first, , drop = FALSE])
   )
 }
 
 
-# Step 5. Pictures: the learning curves and where the mistakes are.
-plot_history <- function(history, path) {
-  grDevices::png(path, width = 900, height = 350, type = "cairo")
-  on.exit(grDevices::dev.off())
-  graphics::par(mfrow = c(1L, 2L))
-  for (metric in c("loss", "accuracy")) {
-    epochs <- seq_along(history[[metric]])
-    values <- c(history[[metric]], history[[paste0("val_", metric)]])
-    plot(epochs, history[[metric]], type = "o", pch = 16L, col = "steelblue", ylim = range(values),
-         xlab = "epoch", ylab = metric, main = paste0(metric, " (R)"))
-    graphics::lines(epochs, history[[paste0("val_", metric)]], type = "o", pch = 15L, lty = 2L, col = "darkorange")
-    graphics::legend("center", c("training", "validation"), col = c("steelblue", "darkorange"),
-                     lty = 1:2, pch = c(16L, 15L), bty = "n")
-  }
-}
-
+# Step 5. Pictures: the learning curves (drawn by plot_history in R/helpers.R) and where the mistakes are.
 plot_confusion <- function(counts, path) {
   grDevices::png(path, width = 500, height = 450, type = "cairo")
   on.exit(grDevices::dev.off())
@@ -121,13 +106,10 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   scores <- evaluate(model, data, config)
   cat(sprintf("Test accuracy on %d unseen images: %.4f\n", scores$test$n, scores$test$accuracy))
   path <- write_results(config, c(
-    list(lesson = LESSON, config = config, history = history), scores,
-    list(model = model_summary(model),
-         weights_sha256 = weights_sha256(model),
-         timings = list(fit_seconds = fit_seconds, total_seconds = clock()),
-         versions = versions())
+    list(lesson = LESSON), scores,
+    training_record(config, history, model, fit_seconds, clock())
   ), plots = list(
-    training_curves.png = function(p) plot_history(history, p),
+    training_curves.png = function(p) plot_history(history, p, "CNN on MNIST"),
     confusion_matrix.png = function(p) plot_confusion(scores$test$confusion_matrix, p)
   ))
   cat("Results:", path, "\n")

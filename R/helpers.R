@@ -322,12 +322,13 @@ series_windows <- function(config) {
 
 
 # ---- 5. Results: one JSON schema for both languages -------------------------------
-# sha256 of all weights as little-endian float32, C order, in model order.
-weights_sha256 <- function(model) {
-  bytes <- lapply(model$get_weights(), function(w) {
+# sha256 of all weights as little-endian float32, C order, model after model in the order given.
+weights_sha256 <- function(...) {
+  bytes <- lapply(list(...), function(model) lapply(model$get_weights(), function(w) {
+    # NumPy is row-major: aperm() reverses the axes so as.vector() reads in C order.
     values <- if (is.null(dim(w)) || length(dim(w)) == 1L) as.vector(w) else as.vector(aperm(w))
     writeBin(as.numeric(values), raw(), size = 4L, endian = "little")
-  })
+  }))
   digest::digest(unlist(bytes), algo = "sha256", serialize = FALSE)
 }
 
@@ -353,6 +354,14 @@ versions <- function() {
 
 history_lists <- function(history) {
   lapply(history$history, function(values) I(as.numeric(unlist(values))))
+}
+
+# What every one-model lesson writes besides its own scores: the schema's common part.
+training_record <- function(config, history, model, fit_seconds, total_seconds) {
+  list(config = config, history = history,
+       model = model_summary(model), weights_sha256 = weights_sha256(model),
+       timings = list(fit_seconds = fit_seconds, total_seconds = total_seconds),
+       versions = versions())
 }
 
 # JSON by hand, because jsonlite stops at 15 significant digits: each double is
@@ -418,6 +427,25 @@ run_lesson <- function(main) {
 }
 
 
+# ---- 5b. The picture every lesson draws: its learning curves -----------------------
+# Training and validation curves, one panel per metric.
+plot_history <- function(history, path, title, metrics = c("loss", "accuracy")) {
+  grDevices::png(path, width = 450L * length(metrics), height = 350L, type = "cairo")
+  on.exit(grDevices::dev.off())
+  graphics::par(mfrow = c(1L, length(metrics)))
+  for (metric in metrics) {
+    epochs <- seq_along(history[[metric]])
+    validation <- history[[paste0("val_", metric)]]
+    plot(epochs, history[[metric]], type = "o", pch = 16L, col = "steelblue",
+         ylim = range(history[[metric]], validation),
+         xlab = "epoch", ylab = metric, main = sprintf("%s: %s (R)", title, metric))
+    graphics::lines(epochs, validation, type = "o", pch = 15L, lty = 2L, col = "darkorange")
+    graphics::legend("topright", c("training", "validation"), col = c("steelblue", "darkorange"),
+                     lty = 1:2, pch = c(16L, 15L), bty = "n")
+  }
+}
+
+
 # ---- 6. Lessons with several models, and lessons that build on lessons -------------
 # Another lesson's functions, in an environment of their own; sourcing it does not run its main().
 load_lesson <- function(name) {
@@ -426,15 +454,6 @@ load_lesson <- function(name) {
   on.exit(setwd(owd))
   sys.source(file.path("R", paste0(name, ".R")), envir = env)
   env
-}
-
-# weights_sha256 over several models' weights, one after the other, in the order given.
-weights_sha256_all <- function(models) {
-  bytes <- lapply(models, function(model) lapply(model$get_weights(), function(w) {
-    values <- if (is.null(dim(w)) || length(dim(w)) == 1L) as.vector(w) else as.vector(aperm(w))
-    writeBin(as.numeric(values), raw(), size = 4L, endian = "little")
-  }))
-  digest::digest(unlist(bytes), algo = "sha256", serialize = FALSE)
 }
 
 # RMSE and MAE by Keras' own metrics, so both languages compute them with the same code.

@@ -95,50 +95,19 @@ compile_model <- function(model, config) {
 }
 
 
-# Step 3. Train, watching the held-out validation rows after every epoch.
-train <- function(model, data, config) {
-  model$fit(
-    data$x_train, data$y_train,
-    validation_data = list(data$x_val, data$y_val),
-    epochs = as.integer(config$epochs), batch_size = as.integer(config$batch_size),
-    shuffle = TRUE, verbose = 2L
-  )
-}
+# Steps 3 and 4 are lesson 1's: LeNet-5 trains, and is judged, exactly like the CNN
+# (R/cnn_mnist.R). The paper reports errors, so the error rate is added.
+cnn <- load_lesson("cnn_mnist")
+train <- cnn$train
 
-
-# Step 4. Judge it on the test images it has never seen.
 evaluate <- function(model, data, config) {
-  scores <- model$evaluate(data$x_test, data$y_test, verbose = 0L)
-  probabilities <- model$predict(data$x_test, verbose = 0L)
-  predicted <- max.col(probabilities, ties.method = "first") - 1L
-  first <- seq_len(config$n_predictions)
-  list(
-    test = list(loss = scores[[1]], accuracy = scores[[2]], error_rate = 1 - scores[[2]],
-                n = length(data$y_test)),
-    predictions = list(labels = I(data$y_test[first]),
-                       classes = I(predicted[first]),
-                       probabilities = probabilities[first, , drop = FALSE])
-  )
+  scores <- cnn$evaluate(model, data, config)
+  scores$test$error_rate <- 1 - scores$test$accuracy
+  scores
 }
 
 
-# Step 5. Pictures: the learning curves and what C1 learned to look for.
-plot_history <- function(history, path) {
-  grDevices::png(path, width = 900, height = 350, type = "cairo")
-  on.exit(grDevices::dev.off())
-  graphics::par(mfrow = c(1L, 2L))
-  for (metric in c("loss", "accuracy")) {
-    epochs <- seq_along(history[[metric]])
-    validation <- history[[paste0("val_", metric)]]
-    plot(epochs, history[[metric]], type = "o", pch = 16L, col = "steelblue",
-         ylim = range(history[[metric]], validation),
-         xlab = "epoch", ylab = metric, main = paste0("LeNet-5 ", metric, " (R)"))
-    graphics::lines(epochs, validation, type = "o", pch = 15L, lty = 2L, col = "darkorange")
-    graphics::legend("center", c("training", "validation"), col = c("steelblue", "darkorange"),
-                     lty = 1:2, pch = c(16L, 15L), bty = "n")
-  }
-}
-
+# Step 5. Pictures: the learning curves, the confusion matrix, and what C1 learned to look for.
 plot_c1_kernels <- function(model, path) {
   kernels <- model$get_layer("c1")$get_weights()[[1]]   # 5 x 5 x 1 x 6
   grDevices::png(path, width = 900, height = 190, type = "cairo")
@@ -169,13 +138,11 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   cat(sprintf("Test accuracy on %d unseen images: %.4f (error %.2f%%; LeCun et al. report 0.95%% on full MNIST)\n",
               scores$test$n, scores$test$accuracy, 100 * scores$test$error_rate))
   path <- write_results(config, c(
-    list(lesson = LESSON, config = config, history = history), scores,
-    list(model = model_summary(model),
-         weights_sha256 = weights_sha256(model),
-         timings = list(fit_seconds = fit_seconds, total_seconds = clock()),
-         versions = versions())
+    list(lesson = LESSON), scores,
+    training_record(config, history, model, fit_seconds, clock())
   ), plots = list(
-    training_curves.png = function(p) plot_history(history, p),
+    training_curves.png = function(p) plot_history(history, p, "LeNet-5"),
+    confusion_matrix.png = function(p) cnn$plot_confusion(scores$test$confusion_matrix, p),
     c1_kernels.png = function(p) plot_c1_kernels(model, p)
   ))
   cat("Results:", path, "\n")

@@ -260,7 +260,7 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
     list(lesson = LESSON, config = config), results,
     list(model = models_summary(c(lapply(Filter(function(run) run$seed == config$seed, dax), `[[`, "model"),
                                   lapply(adding$runs, `[[`, "model"))),
-         weights_sha256 = weights_sha256_all(models),
+         weights_sha256 = do.call(weights_sha256, models),
          timings = list(fit_seconds = fit_seconds, total_seconds = clock(),
                         seconds_per_epoch = c(
                           stats::setNames(lapply(names(KINDS), per_epoch, runs = dax), paste0(names(KINDS), "_dax")),

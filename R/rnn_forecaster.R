@@ -70,15 +70,9 @@ compile_model <- function(model, config) {
 }
 
 
-# Step 3. Train on the early years, watching the validation years after every epoch.
-train <- function(model, data, config) {
-  model$fit(
-    data$x_train, data$y_train,
-    validation_data = list(data$x_val, data$y_val),
-    epochs = as.integer(config$epochs), batch_size = as.integer(config$batch_size),
-    shuffle = TRUE, verbose = 2L
-  )
-}
+# Step 3. Train on the early years, watching the validation years after every
+# epoch: the same loop as lesson 1 (R/cnn_mnist.R), so it is reused.
+train <- load_lesson("cnn_mnist")$train
 
 
 # Step 4. Judge it on the test years, beside persistence (a predicted change of zero).
@@ -112,18 +106,7 @@ verdict <- function(scores) {
 }
 
 
-# Step 5. Pictures: the learning curves, and the test years with both forecasts.
-plot_history <- function(history, path) {
-  grDevices::png(path, width = 600, height = 350, type = "cairo")
-  on.exit(grDevices::dev.off())
-  epochs <- seq_along(history$rmse)
-  plot(epochs, history$rmse, type = "o", pch = 16L, col = "steelblue", ylim = range(history$rmse, history$val_rmse),
-       xlab = "epoch", ylab = "RMSE (index points)", main = "SimpleRNN learning curve (R)")
-  graphics::lines(epochs, history$val_rmse, type = "o", pch = 15L, lty = 2L, col = "darkorange")
-  graphics::legend("right", c("training", "validation"), col = c("steelblue", "darkorange"),
-                   lty = 1:2, pch = c(16L, 15L), bty = "n")
-}
-
+# Step 5. Pictures: the learning curves (plot_history in R/helpers.R), and the test years with both forecasts.
 plot_forecast <- function(data, forecast, path, last_days = 60L) {
   grDevices::png(path, width = 1100, height = 400, type = "cairo")
   on.exit(grDevices::dev.off())
@@ -156,13 +139,10 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   scores <- evaluated$scores
   cat(verdict(scores), "\n")
   path <- write_results(config, c(
-    list(lesson = LESSON, config = config, history = history), scores,
-    list(model = model_summary(model),
-         weights_sha256 = weights_sha256(model),
-         timings = list(fit_seconds = fit_seconds, total_seconds = clock()),
-         versions = versions())
+    list(lesson = LESSON), scores,
+    training_record(config, history, model, fit_seconds, clock())
   ), plots = list(
-    training_curves.png = function(p) plot_history(history, p),
+    training_curves.png = function(p) plot_history(history, p, "SimpleRNN", metrics = "rmse"),
     forecast.png = function(p) plot_forecast(data, evaluated$forecast, p)
   ))
   cat("Results:", path, "\n")

@@ -59,7 +59,7 @@ sprintf("test accuracy: %.4f on %d images", scores$test$accuracy, scores$test$n)
 # %%
 plots <- tempfile("plots")
 dir.create(plots)
-plot_history(history, file.path(plots, "curves.png"))
+plot_history(history, file.path(plots, "curves.png"), "CNN on MNIST")
 plot_confusion(scores$test$confusion_matrix, file.path(plots, "confusion.png"))
 IRdisplay::display_png(file = file.path(plots, "curves.png"))
 IRdisplay::display_png(file = file.path(plots, "confusion.png"))

@@ -65,6 +65,6 @@ import tempfile
 from IPython.display import Image, display
 
 plots = Path(tempfile.mkdtemp())
-cnn_mnist.plot_history(history, plots / "curves.png")
+helpers.plot_history(history, plots / "curves.png", "CNN on MNIST")
 cnn_mnist.plot_confusion(scores["test"]["confusion_matrix"], plots / "confusion.png")
 display(Image(filename=plots / "curves.png"), Image(filename=plots / "confusion.png"))

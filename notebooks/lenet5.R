@@ -61,7 +61,7 @@ sprintf("test error: %.2f%% on %d images (LeCun et al.: 0.95%% on full MNIST, wi
 # %%
 plots <- tempfile("plots")
 dir.create(plots)
-plot_history(history, file.path(plots, "curves.png"))
+plot_history(history, file.path(plots, "curves.png"), "LeNet-5")
 plot_c1_kernels(model, file.path(plots, "c1.png"))
 IRdisplay::display_png(file = file.path(plots, "curves.png"))
 IRdisplay::display_png(file = file.path(plots, "c1.png"))

@@ -67,6 +67,6 @@ import tempfile
 from IPython.display import Image, display
 
 plots = Path(tempfile.mkdtemp())
-lenet5.plot_history(history, plots / "curves.png")
+helpers.plot_history(history, plots / "curves.png", "LeNet-5")
 lenet5.plot_c1_kernels(model, plots / "c1.png")
 display(Image(filename=plots / "curves.png"), Image(filename=plots / "c1.png"))

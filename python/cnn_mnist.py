@@ -78,23 +78,7 @@ def evaluate(model, data, config):
     }
 
 
-# Step 5. Pictures: the learning curves and where the mistakes are.
-def plot_history(history, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
-    for ax, metric in zip(axes, ["loss", "accuracy"]):
-        epochs = range(1, len(history[metric]) + 1)
-        ax.plot(epochs, history[metric], "o-", label="training")
-        ax.plot(epochs, history["val_" + metric], "s--", label="validation")
-        ax.set(xlabel="epoch", ylabel=metric, title=f"{metric} (Python)")
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
-
-
+# Step 5. Pictures: the learning curves (drawn by helpers.plot_history) and where the mistakes are.
 def plot_confusion(counts, path):
     import matplotlib
     matplotlib.use("Agg")
@@ -123,13 +107,10 @@ def main(argv=None):
     scores = evaluate(model, data, config)
     print(f"Test accuracy on {scores['test']['n']} unseen images: {scores['test']['accuracy']:.4f}")
     path = helpers.write_results(config, {
-        "lesson": LESSON, "config": config, "history": history, **scores,
-        "model": helpers.model_summary(model),
-        "weights_sha256": helpers.weights_sha256(model),
-        "timings": {"fit_seconds": fit_seconds, "total_seconds": clock()},
-        "versions": helpers.versions(),
+        "lesson": LESSON, **scores,
+        **helpers.training_record(config, history, model, fit_seconds, clock()),
     }, plots={
-        "training_curves.png": lambda p: plot_history(history, p),
+        "training_curves.png": lambda p: helpers.plot_history(history, p, "CNN on MNIST"),
         "confusion_matrix.png": lambda p: plot_confusion(scores["test"]["confusion_matrix"], p),
     })
     print(f"Results: {path}")

@@ -245,11 +245,12 @@ def series_windows(config):
 
 
 # ---- 5. Results: one JSON schema for both languages -------------------------------
-def weights_sha256(model):
-    """sha256 of all weights as little-endian float32, C order, in model order."""
+def weights_sha256(*models):
+    """sha256 of all weights as little-endian float32, C order, model after model in the order given."""
     digest = hashlib.sha256()
-    for w in model.get_weights():
-        digest.update(np.ascontiguousarray(w, dtype="<f4").tobytes())
+    for model in models:
+        for w in model.get_weights():
+            digest.update(np.ascontiguousarray(w, dtype="<f4").tobytes())
     return digest.hexdigest()
 
 
@@ -270,6 +271,14 @@ def versions():
 
 def history_lists(history):
     return {k: [float(v) for v in values] for k, values in history.history.items()}
+
+
+def training_record(config, history, model, fit_seconds, total_seconds):
+    """What every one-model lesson writes besides its own scores: the schema's common part."""
+    return {"config": config, "history": history,
+            "model": model_summary(model), "weights_sha256": weights_sha256(model),
+            "timings": {"fit_seconds": fit_seconds, "total_seconds": total_seconds},
+            "versions": versions()}
 
 
 def plain(value):
@@ -310,6 +319,24 @@ def run_lesson(main):
         sys.exit(2)
 
 
+# ---- 5b. The picture every lesson draws: its learning curves -----------------------
+def plot_history(history, path, title, metrics=("loss", "accuracy")):
+    """Training and validation curves, one panel per metric."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.5), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        epochs = range(1, len(history[metric]) + 1)
+        ax.plot(epochs, history[metric], "o-", label="training")
+        ax.plot(epochs, history["val_" + metric], "s--", label="validation")
+        ax.set(xlabel="epoch", ylabel=metric, title=f"{title}: {metric} (Python)")
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=100)
+    plt.close(fig)
+
+
 # ---- 6. Lessons with several models, and lessons that build on lessons -------------
 def load_lesson(name):
     """Another lesson's module, to reuse its steps; importing it does not run its main()."""
@@ -317,15 +344,6 @@ def load_lesson(name):
     if str(ROOT / "python") not in sys.path:
         sys.path.insert(0, str(ROOT / "python"))
     return importlib.import_module(name)
-
-
-def weights_sha256_all(models):
-    """weights_sha256 over several models' weights, one after the other, in the order given."""
-    digest = hashlib.sha256()
-    for model in models:
-        for w in model.get_weights():
-            digest.update(np.ascontiguousarray(w, dtype="<f4").tobytes())
-    return digest.hexdigest()
 
 
 def regression_scores(truth, predicted):

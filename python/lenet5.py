@@ -31,8 +31,6 @@ Where this lesson differs from the paper, and why:
   20 passes over 60,000 digits; we use Adam on the shipped 4,000-digit subset.
 The paper's input scaling is kept: white background -0.1, black ink 1.175.
 """
-import numpy as np
-
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import keras
 from keras import layers, ops
@@ -91,48 +89,19 @@ def compile_model(model, config):
     return model
 
 
-# Step 3. Train, watching the held-out validation rows after every epoch.
-def train(model, data, config):
-    return model.fit(
-        data["x_train"], data["y_train"],
-        validation_data=(data["x_val"], data["y_val"]),
-        epochs=config["epochs"], batch_size=config["batch_size"],
-        shuffle=True, verbose=2,
-    )
+# Steps 3 and 4 are lesson 1's: LeNet-5 trains, and is judged, exactly like the CNN
+# (python/cnn_mnist.py). The paper reports errors, so the error rate is added.
+cnn = helpers.load_lesson("cnn_mnist")
+train = cnn.train
 
 
-# Step 4. Judge it on the test images it has never seen.
 def evaluate(model, data, config):
-    loss, accuracy = model.evaluate(data["x_test"], data["y_test"], verbose=0)
-    probabilities = model.predict(data["x_test"], verbose=0)
-    predicted = probabilities.argmax(axis=1)
-    first = config["n_predictions"]
-    return {
-        "test": {"loss": float(loss), "accuracy": float(accuracy), "error_rate": 1 - float(accuracy),
-                 "n": int(len(data["y_test"]))},
-        "predictions": {"labels": data["y_test"][:first].tolist(),
-                        "classes": predicted[:first].tolist(),
-                        "probabilities": probabilities[:first].tolist()},
-    }
+    scores = cnn.evaluate(model, data, config)
+    scores["test"]["error_rate"] = 1 - scores["test"]["accuracy"]
+    return scores
 
 
-# Step 5. Pictures: the learning curves and what C1 learned to look for.
-def plot_history(history, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
-    for ax, metric in zip(axes, ["loss", "accuracy"]):
-        epochs = range(1, len(history[metric]) + 1)
-        ax.plot(epochs, history[metric], "o-", label="training")
-        ax.plot(epochs, history["val_" + metric], "s--", label="validation")
-        ax.set(xlabel="epoch", ylabel=metric, title=f"LeNet-5 {metric} (Python)")
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
-
-
+# Step 5. Pictures: the learning curves, the confusion matrix, and what C1 learned to look for.
 def plot_c1_kernels(model, path):
     import matplotlib
     matplotlib.use("Agg")
@@ -163,13 +132,11 @@ def main(argv=None):
     print(f"Test accuracy on {scores['test']['n']} unseen images: {scores['test']['accuracy']:.4f} "
           f"(error {100 * scores['test']['error_rate']:.2f}%; LeCun et al. report 0.95% on full MNIST)")
     path = helpers.write_results(config, {
-        "lesson": LESSON, "config": config, "history": history, **scores,
-        "model": helpers.model_summary(model),
-        "weights_sha256": helpers.weights_sha256(model),
-        "timings": {"fit_seconds": fit_seconds, "total_seconds": clock()},
-        "versions": helpers.versions(),
+        "lesson": LESSON, **scores,
+        **helpers.training_record(config, history, model, fit_seconds, clock()),
     }, plots={
-        "training_curves.png": lambda p: plot_history(history, p),
+        "training_curves.png": lambda p: helpers.plot_history(history, p, "LeNet-5"),
+        "confusion_matrix.png": lambda p: cnn.plot_confusion(scores["test"]["confusion_matrix"], p),
         "c1_kernels.png": lambda p: plot_c1_kernels(model, p),
     })
     print(f"Results: {path}")

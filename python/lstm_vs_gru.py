@@ -226,7 +226,7 @@ def main(argv=None):
         "lesson": LESSON, "config": config, **results,
         "model": helpers.models_summary([run["model"] for run in dax if run["seed"] == config["seed"]]
                                         + [run["model"] for run in adding]),
-        "weights_sha256": helpers.weights_sha256_all(models),
+        "weights_sha256": helpers.weights_sha256(*models),
         "timings": {"fit_seconds": fit_seconds, "total_seconds": clock(),
                     "seconds_per_epoch": {f"{kind}_{part}": float(np.mean([r["seconds_per_epoch"] for r in runs
                                                                             if r["kind"] == kind]))

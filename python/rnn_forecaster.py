@@ -68,14 +68,9 @@ def compile_model(model, config):
     return model
 
 
-# Step 3. Train on the early years, watching the validation years after every epoch.
-def train(model, data, config):
-    return model.fit(
-        data["x_train"], data["y_train"],
-        validation_data=(data["x_val"], data["y_val"]),
-        epochs=config["epochs"], batch_size=config["batch_size"],
-        shuffle=True, verbose=2,
-    )
+# Step 3. Train on the early years, watching the validation years after every
+# epoch: the same loop as lesson 1 (python/cnn_mnist.py), so it is reused.
+train = helpers.load_lesson("cnn_mnist").train
 
 
 # Step 4. Judge it on the test years, beside persistence (a predicted change of zero).
@@ -104,22 +99,7 @@ def verdict(scores):
             f"{base['persistence_rmse']:.2f} and {base['persistence_mae']:.2f}: the RNN {beats} persistence.")
 
 
-# Step 5. Pictures: the learning curves, and the test years with both forecasts.
-def plot_history(history, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    epochs = range(1, len(history["rmse"]) + 1)
-    ax.plot(epochs, history["rmse"], "o-", label="training")
-    ax.plot(epochs, history["val_rmse"], "s--", label="validation")
-    ax.set(xlabel="epoch", ylabel="RMSE (index points)", title="SimpleRNN learning curve (Python)")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
-
-
+# Step 5. Pictures: the learning curves (helpers.plot_history), and the test years with both forecasts.
 def plot_forecast(data, forecast, path, last_days=60):
     import matplotlib
     matplotlib.use("Agg")
@@ -152,13 +132,10 @@ def main(argv=None):
     scores, forecast = evaluate(model, data, config)
     print(verdict(scores))
     path = helpers.write_results(config, {
-        "lesson": LESSON, "config": config, "history": history, **scores,
-        "model": helpers.model_summary(model),
-        "weights_sha256": helpers.weights_sha256(model),
-        "timings": {"fit_seconds": fit_seconds, "total_seconds": clock()},
-        "versions": helpers.versions(),
+        "lesson": LESSON, **scores,
+        **helpers.training_record(config, history, model, fit_seconds, clock()),
     }, plots={
-        "training_curves.png": lambda p: plot_history(history, p),
+        "training_curves.png": lambda p: helpers.plot_history(history, p, "SimpleRNN", metrics=("rmse",)),
         "forecast.png": lambda p: plot_forecast(data, forecast, p),
     })
     print(f"Results: {path}")
