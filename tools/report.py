@@ -159,8 +159,9 @@ def write_report(outputs, tables=None, tolerance=0.0, path=None):
 <html lang="en"><head><meta charset="utf-8"><title>Python vs R: workshop comparison</title>
 <style>{STYLE}</style></head>
 <body><h1>Python vs R: the workshop's lessons compared</h1>
-<p class="meta">Results from {html.escape(str(outputs.resolve()))}. Training values are compared as the float32
-TensorFlow computed them (tolerance {tolerance:g}); weights by the sha256 of their bytes.</p>
+<p class="meta">Results from {html.escape(str(outputs.resolve()))}. Training values must be equal to the
+last bit (tolerance {tolerance:g}); weights are compared by the sha256 of their float32 bytes; the
+foundations' hand-made float64 arithmetic may differ by 1e-12 relative.</p>
 <table class="summary"><tr><th>lesson</th><th>verdict</th></tr>{summary}</table>
 {"".join(lesson_html(outputs, lesson, rows) for lesson, rows in tables.items())}
 </body></html>
