@@ -80,18 +80,14 @@ def evaluate(model, data, config):
 
 # Step 5. Pictures: the learning curves (drawn by helpers.plot_history) and where the mistakes are.
 def plot_confusion(counts, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = helpers.pyplot()
     fig, ax = plt.subplots(figsize=(5, 4.5))
     ax.imshow(counts, cmap="Blues")
     for (i, j), n in np.ndenumerate(np.asarray(counts)):
         ax.text(j, i, n, ha="center", va="center", fontsize=7)
     ax.set(xlabel="predicted digit", ylabel="true digit", title="Confusion matrix (Python)",
            xticks=range(10), yticks=range(10))
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
+    helpers.save_figure(fig, path)
 
 
 def main(argv=None):

@@ -993,11 +993,7 @@ def keras_examples(inputs: dict) -> dict:
 
 
 def plot_gradient_norms(ex: dict, path) -> None:
-    import matplotlib  # noqa: PLC0415
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
+    plt = helpers.pyplot()
     st = gradient_demo_settings()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     steps = np.arange(len(ex["keras_grad_norms_lstm"]))
@@ -1017,9 +1013,7 @@ def plot_gradient_norms(ex: dict, path) -> None:
     right.set_ylabel("norm of the recurrent-kernel gradient")
     right.set_title("Clipping bounds the exploding case")
     right.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    helpers.save_figure(fig, path, dpi=110)
 
 
 # ---------------------------------------------------------------------------

@@ -319,12 +319,24 @@ def run_lesson(main):
         sys.exit(2)
 
 
-# ---- 5b. The picture every lesson draws: its learning curves -----------------------
-def plot_history(history, path, title, metrics=("loss", "accuracy")):
-    """Training and validation curves, one panel per metric."""
+# ---- 5b. Pictures: matplotlib to files, and the learning curves every lesson draws ----
+def pyplot():
+    """matplotlib's pyplot, drawing to files only, so no screen is needed."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    return plt
+
+
+def save_figure(fig, path, dpi=100):
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=dpi)
+    pyplot().close(fig)
+
+
+def plot_history(history, path, title, metrics=("loss", "accuracy")):
+    """Training and validation curves, one panel per metric."""
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.5), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         epochs = range(1, len(history[metric]) + 1)
@@ -332,9 +344,7 @@ def plot_history(history, path, title, metrics=("loss", "accuracy")):
         ax.plot(epochs, history["val_" + metric], "s--", label="validation")
         ax.set(xlabel="epoch", ylabel=metric, title=f"{title}: {metric} (Python)")
         ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 # ---- 6. Lessons with several models, and lessons that build on lessons -------------

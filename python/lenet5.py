@@ -103,18 +103,14 @@ def evaluate(model, data, config):
 
 # Step 5. Pictures: the learning curves, the confusion matrix, and what C1 learned to look for.
 def plot_c1_kernels(model, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = helpers.pyplot()
     kernels = model.get_layer("c1").get_weights()[0]   # 5 x 5 x 1 x 6
     fig, axes = plt.subplots(1, 6, figsize=(9, 1.9))
     for k, ax in enumerate(axes):
         ax.imshow(kernels[:, :, 0, k], cmap="gray")
         ax.set(title=f"C1 map {k}", xticks=[], yticks=[])
     fig.suptitle("The six 5x5 kernels of C1 (Python)")
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
+    helpers.save_figure(fig, path)
 
 
 def main(argv=None):

@@ -165,9 +165,7 @@ def summary_table(results, dax, adding, config):
 
 # Step 4. Pictures: validation loss per epoch, and the test errors side by side.
 def plot_validation_loss(results, config, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = helpers.pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for k, kind in enumerate(KINDS):
         for seed in seeds(config):
@@ -182,15 +180,11 @@ def plot_validation_loss(results, config, path):
                 title=f"Adding problem, T = {config['adding']['length']} (Python)")
     for ax in axes:
         ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
+    helpers.save_figure(fig, path)
 
 
 def plot_test_error(results, config, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = helpers.pyplot()
     test, base = results["test"], results["baseline"]
     names = [LABELS[kind] for kind in KINDS]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
@@ -205,9 +199,7 @@ def plot_test_error(results, config, path):
     axes[1].set(ylabel="test MSE", yscale="log", title=f"Adding problem, T = {config['adding']['length']} (Python)")
     for ax in axes:
         ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
+    helpers.save_figure(fig, path)
 
 
 def main(argv=None):

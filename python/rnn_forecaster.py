@@ -101,9 +101,7 @@ def verdict(scores):
 
 # Step 5. Pictures: the learning curves (helpers.plot_history), and the test years with both forecasts.
 def plot_forecast(data, forecast, path, last_days=60):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = helpers.pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for ax, keep in zip(axes, [slice(None), slice(-last_days, None)]):
         day = data["day_test"][keep]
@@ -114,9 +112,7 @@ def plot_forecast(data, forecast, path, last_days=60):
         ax.legend()
     axes[0].set_title("Test period (Python)")
     axes[1].set_title(f"Its last {last_days} days (Python)")
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
+    helpers.save_figure(fig, path)
 
 
 def main(argv=None):
