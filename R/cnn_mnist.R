@@ -1,9 +1,13 @@
 # Lesson 1: a convolutional network on MNIST digits (R).
 #
 # Its twin is python/cnn_mnist.py: the same steps, in the same order, with the same names.
-# Run from the workshop folder:  Rscript R/cnn_mnist.R --profile quick
+# Run it from any folder:  Rscript R/cnn_mnist.R --profile quick
 
-source("R/helpers.R")  # sets TensorFlow's environment, so it comes before keras
+# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
+               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
+source(file.path(dirname(this_file), "helpers.R"))  # sets TensorFlow's environment, so it comes before keras
+source(file.path(dirname(this_file), "steps.R"))    # train and evaluate: the steps lessons share
 keras <- import_keras()
 layers <- keras$layers
 
@@ -34,62 +38,14 @@ build_model <- function() {
 # follows a cosine from its start value down to 0: big steps while the model
 # is far off, small ones as it settles.
 compile_model <- function(model, config, n_train) {
-  steps <- as.integer(ceiling(n_train / config$batch_size) * config$epochs)
-  schedule <- keras$optimizers$schedules$CosineDecay(config$learning_rate, decay_steps = steps)
+  n_steps <- as.integer(ceiling(n_train / config$batch_size) * config$epochs)
+  schedule <- keras$optimizers$schedules$CosineDecay(config$learning_rate, decay_steps = n_steps)
   model$compile(
     optimizer = keras$optimizers$Adam(learning_rate = schedule),
     loss = "sparse_categorical_crossentropy",
     metrics = list("accuracy")
   )
   model
-}
-
-
-# Step 3. Train, watching the held-out validation rows after every epoch.
-train <- function(model, data, config) {
-  model$fit(
-    data$x_train, data$y_train,
-    validation_data = list(data$x_val, data$y_val),
-    epochs = as.integer(config$epochs), batch_size = as.integer(config$batch_size),
-    shuffle = TRUE, verbose = 2L
-  )
-}
-
-
-# Step 4. Judge it on the test images it has never seen.
-confusion_matrix <- function(truth, predicted, n_classes = 10L) {
-  counts <- table(factor(truth, levels = 0:(n_classes - 1L)),
-                  factor(predicted, levels = 0:(n_classes - 1L)))
-  matrix(as.integer(counts), n_classes, n_classes)
-}
-
-evaluate <- function(model, data, config) {
-  scores <- model$evaluate(data$x_test, data$y_test, verbose = 0L)
-  probabilities <- model$predict(data$x_test, verbose = 0L)
-  predicted <- max.col(probabilities, ties.method = "first") - 1L
-  first <- seq_len(config$n_predictions)
-  list(
-    test = list(loss = scores[[1]], accuracy = scores[[2]],
-                n = length(data$y_test),
-                confusion_matrix = confusion_matrix(data$y_test, predicted)),
-    predictions = list(labels = I(data$y_test[first]),
-                       classes = I(predicted[first]),
-                       probabilities = probabilities[first, , drop = FALSE])
-  )
-}
-
-
-# Step 5. Pictures: the learning curves (drawn by plot_history in R/helpers.R) and where the mistakes are.
-plot_confusion <- function(counts, path) {
-  grDevices::png(path, width = 500, height = 450, type = "cairo")
-  on.exit(grDevices::dev.off())
-  n <- nrow(counts)
-  # image() draws column 1 at the bottom; flip so the true digit 0 is on top, as in Python.
-  graphics::image(0:(n - 1L), 0:(n - 1L), t(counts[n:1, ]), col = grDevices::hcl.colors(20L, "Blues", rev = TRUE),
-                  axes = FALSE, xlab = "predicted digit", ylab = "true digit", main = "Confusion matrix (R)")
-  graphics::axis(1L, at = 0:(n - 1L))
-  graphics::axis(2L, at = 0:(n - 1L), labels = (n - 1L):0)
-  graphics::text(rep(0:(n - 1L), each = n), rep((n - 1L):0, n), counts, cex = 0.7)
 }
 
 
@@ -100,11 +56,16 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   seed_everything(config$seed, config$threads)
   model <- build_model() |> compile_model(config, n_train = length(data$y_train))
   model$summary()
+  # Step 3. Train, watching the held-out validation rows after every epoch. The fit
+  # loop is the one every lesson shares, in R/steps.R.
   fit_clock <- stopwatch()
   history <- train(model, data, config) |> history_lists()
   fit_seconds <- fit_clock()
-  scores <- evaluate(model, data, config)
+  # Step 4. Judge it on the test images it has never seen: accuracy, the confusion
+  # matrix (row i counts the true digit i) and the first few predictions.
+  scores <- evaluate_classifier(model, data, config)
   cat(sprintf("Test accuracy on %d unseen images: %.4f\n", scores$test$n, scores$test$accuracy))
+  # Step 5. Write the results, with the learning curves and where the mistakes are.
   path <- write_results(config, c(
     list(lesson = LESSON), scores,
     training_record(config, history, model, fit_seconds, clock())

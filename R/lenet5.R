@@ -1,7 +1,7 @@
 # Lesson 2: LeNet-5, as LeCun, Bottou, Bengio and Haffner built it in 1998 (R).
 #
 # Its twin is python/lenet5.py: the same steps, in the same order, with the same names.
-# Run from the workshop folder:  Rscript R/lenet5.R --profile quick
+# Run it from any folder:  Rscript R/lenet5.R --profile quick
 #
 # The layers, as the slides and the paper name them:
 #
@@ -31,7 +31,11 @@
 #   20 passes over 60,000 digits; we use Adam on the shipped 4,000-digit subset.
 # The paper's input scaling is kept: white background -0.1, black ink 1.175.
 
-source("R/helpers.R")  # sets TensorFlow's environment, so it comes before keras
+# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
+               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
+source(file.path(dirname(this_file), "helpers.R"))  # sets TensorFlow's environment, so it comes before keras
+source(file.path(dirname(this_file), "steps.R"))    # train and evaluate: the steps lessons share
 keras <- import_keras()
 layers <- keras$layers
 ops <- keras$ops
@@ -95,13 +99,10 @@ compile_model <- function(model, config) {
 }
 
 
-# Steps 3 and 4 are lesson 1's: LeNet-5 trains, and is judged, exactly like the CNN
-# (R/cnn_mnist.R). The paper reports errors, so the error rate is added.
-cnn <- load_lesson("cnn_mnist")
-train <- cnn$train
-
+# Step 4. Judge it on the test images, as every classifier in the workshop is judged
+# (R/steps.R). The paper reports errors, so the error rate is added.
 evaluate <- function(model, data, config) {
-  scores <- cnn$evaluate(model, data, config)
+  scores <- evaluate_classifier(model, data, config)
   scores$test$error_rate <- 1 - scores$test$accuracy
   scores
 }
@@ -110,16 +111,16 @@ evaluate <- function(model, data, config) {
 # Step 5. Pictures: the learning curves, the confusion matrix, and what C1 learned to look for.
 plot_c1_kernels <- function(model, path) {
   kernels <- model$get_layer("c1")$get_weights()[[1]]   # 5 x 5 x 1 x 6
-  grDevices::png(path, width = 900, height = 190, type = "cairo")
-  on.exit(grDevices::dev.off())
-  graphics::par(mfrow = c(1L, 6L), mar = c(0.5, 0.5, 2, 0.5), oma = c(0, 0, 1.5, 0))
-  for (k in 1:6) {
-    kernel <- kernels[, , 1L, k]
-    # image() puts row 1 at the bottom; flip so the kernel reads as Python shows it.
-    graphics::image(t(kernel[5:1, ]), col = grDevices::gray.colors(64L, 0, 1), axes = FALSE,
-                    main = sprintf("C1 map %d", k - 1L))
-  }
-  graphics::mtext("The six 5x5 kernels of C1 (R)", outer = TRUE)
+  save_figure(path, 900L, 190L, {
+    graphics::par(mfrow = c(1L, 6L), mar = c(0.5, 0.5, 2, 0.5), oma = c(0, 0, 1.5, 0))
+    for (k in 1:6) {
+      kernel <- kernels[, , 1L, k]
+      # image() puts row 1 at the bottom; flip so the kernel reads as Python shows it.
+      graphics::image(t(kernel[5:1, ]), col = grDevices::gray.colors(64L, 0, 1), axes = FALSE,
+                      main = sprintf("C1 map %d", k - 1L))
+    }
+    graphics::mtext("The six 5x5 kernels of C1 (R)", outer = TRUE)
+  })
 }
 
 
@@ -131,6 +132,7 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   model <- build_model() |> compile_model(config)
   model$summary()
   cat("Parameters per layer:", paste(names(layer_params(model)), layer_params(model), sep = "=", collapse = ", "), "\n")
+  # Step 3. Train with the fit loop every lesson shares (R/steps.R).
   fit_clock <- stopwatch()
   history <- train(model, data, config) |> history_lists()
   fit_seconds <- fit_clock()
@@ -142,7 +144,7 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
     training_record(config, history, model, fit_seconds, clock())
   ), plots = list(
     training_curves.png = function(p) plot_history(history, p, "LeNet-5"),
-    confusion_matrix.png = function(p) cnn$plot_confusion(scores$test$confusion_matrix, p),
+    confusion_matrix.png = function(p) plot_confusion(scores$test$confusion_matrix, p),
     c1_kernels.png = function(p) plot_c1_kernels(model, p)
   ))
   cat("Results:", path, "\n")

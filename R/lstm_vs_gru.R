@@ -1,13 +1,13 @@
 # Lesson 4: LSTM vs GRU, with SimpleRNN as the reference (R).
 #
 # Its twin is python/lstm_vs_gru.py: the same steps, in the same order, with the same names.
-# Run from the workshop folder:  Rscript R/lstm_vs_gru.R --profile quick
+# Run it from any folder:  Rscript R/lstm_vs_gru.R --profile quick
 #
 # Two experiments, each with the three recurrent layers on equal terms (same
 # data, windows, units, optimiser, epochs and seeds):
 #
-# 1. The DAX forecaster of lesson 3 (R/rnn_forecaster.R), with its
-#    recurrent layer swapped. Daily index changes are close to noise, so expect
+# 1. The DAX forecaster of lesson 3 (R/rnn_forecaster.R), rebuilt here
+#    with its recurrent layer swapped. Daily index changes are close to noise, so expect
 #    the three to end near each other and near persistence: gates cannot find a
 #    memory the data does not have.
 #
@@ -27,12 +27,15 @@
 #     GRU        3(h(h + x) + 2h)      three blocks: update and reset gates, candidate; Keras'
 #                                      default reset_after=TRUE keeps a second bias per block
 
-source("R/helpers.R")  # sets TensorFlow's environment, so it comes before keras
+# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
+               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
+source(file.path(dirname(this_file), "helpers.R"))  # sets TensorFlow's environment, so it comes before keras
+source(file.path(dirname(this_file), "steps.R"))    # train and evaluate: the steps lessons share
 keras <- import_keras()
 layers <- keras$layers
 
 LESSON <- "lstm_vs_gru"
-forecaster <- load_lesson("rnn_forecaster")   # lesson 3's model, compile and train steps
 
 KINDS <- list(simple_rnn = layers$SimpleRNN, lstm = layers$LSTM, gru = layers$GRU)
 LABELS <- c(simple_rnn = "SimpleRNN", lstm = "LSTM", gru = "GRU")
@@ -46,16 +49,28 @@ closed_form_params <- function(kind, h, x) {
 seeds <- function(config) config$seed + seq_len(config$n_seeds) - 1L
 
 
-# Step 1. The DAX: lesson 3's forecaster once per layer kind and seed.
+# Step 1. The DAX: lesson 3's forecaster, once per layer kind and seed. The model is
+# lesson 3's, with the recurrent layer as a choice: scale with the training part's
+# statistics, run the recurrent layer over the window, read one number off its last state.
+build_dax_model <- function(kind, data, config) {
+  window <- as.integer(config$window)
+  scaling <- scaling_layers(data$train_changes)                    # adapted on the training part only
+  inputs <- keras$Input(shape = list(window), name = "changes")
+  x <- scaling$scale(inputs)
+  x <- layers$Reshape(c(window, 1L), name = "one_value_per_step")(x)
+  x <- KINDS[[kind]](as.integer(config$units), name = "recurrent")(x)
+  x <- layers$Dense(1L, name = "next_change")(x)
+  keras$Model(inputs, scaling$unscale(x), name = paste0("dax_", kind))
+}
+
 compare_on_dax <- function(data, config) {
   runs <- list()
   for (kind in names(KINDS)) {
     for (seed in seeds(config)) {
       seed_everything(seed, config$threads)
-      model <- forecaster$build_model(data, config, KINDS[[kind]], name = paste0("dax_", kind)) |>
-        forecaster$compile_model(config)
+      model <- build_dax_model(kind, data, config) |> compile_forecaster(config)
       clock <- stopwatch()
-      history <- forecaster$train(model, data, config) |> history_lists()
+      history <- train(model, data, config) |> history_lists()
       seconds <- clock()
       change <- model$predict(data$x_test, verbose = 0L)[, 1L]
       runs[[length(runs) + 1L]] <- c(
@@ -94,7 +109,7 @@ build_adding_model <- function(kind, adding) {
 compare_on_adding <- function(config) {
   adding <- config$adding
   problem <- adding_problem(adding$n_train + adding$n_test, adding$length, config$seed)
-  train <- seq_len(adding$n_train)
+  train_rows <- seq_len(adding$n_train)
   test <- adding$n_train + seq_len(adding$n_test)
   x_test <- problem$x[test, , , drop = FALSE]
   y_test <- as.array(problem$y[test])
@@ -104,7 +119,7 @@ compare_on_adding <- function(config) {
     model <- build_adding_model(kind, adding)
     model$compile(optimizer = keras$optimizers$Adam(learning_rate = adding$learning_rate), loss = "mse")
     clock <- stopwatch()
-    history <- model$fit(problem$x[train, , , drop = FALSE], as.array(problem$y[train]),
+    history <- model$fit(problem$x[train_rows, , , drop = FALSE], as.array(problem$y[train_rows]),
                          validation_data = list(x_test, y_test),
                          epochs = as.integer(adding$epochs), batch_size = as.integer(adding$batch_size),
                          shuffle = TRUE, verbose = 2L)
@@ -191,55 +206,55 @@ summary_table <- function(results, dax, adding, config) {
 COLOURS <- c(simple_rnn = "#1f77b4", lstm = "#ff7f0e", gru = "#2ca02c")
 
 plot_validation_loss <- function(results, config, path) {
-  grDevices::png(path, width = 1100, height = 400, type = "cairo")
-  on.exit(grDevices::dev.off())
-  graphics::par(mfrow = c(1L, 2L))
-  history <- results$history
-  dax_keys <- grep("^(simple_rnn|lstm|gru)_seed.*_val_loss$", names(history), value = TRUE)
-  epochs <- seq_along(history[[dax_keys[[1L]]]])
-  plot(NULL, xlim = range(epochs), ylim = range(unlist(history[dax_keys])), xlab = "epoch",
-       ylab = "validation MSE (index points squared)", main = "DAX, one line per seed (R)")
-  for (kind in names(KINDS)) {
-    for (seed in seeds(config)) {
-      graphics::lines(epochs, history[[sprintf("%s_seed%d_val_loss", kind, as.integer(seed))]], col = COLOURS[[kind]])
+  save_figure(path, 1100L, 400L, {
+    graphics::par(mfrow = c(1L, 2L))
+    history <- results$history
+    dax_keys <- grep("^(simple_rnn|lstm|gru)_seed.*_val_loss$", names(history), value = TRUE)
+    epochs <- seq_along(history[[dax_keys[[1L]]]])
+    plot(NULL, xlim = range(epochs), ylim = range(unlist(history[dax_keys])), xlab = "epoch",
+         ylab = "validation MSE (index points squared)", main = "DAX, one line per seed (R)")
+    for (kind in names(KINDS)) {
+      for (seed in seeds(config)) {
+        graphics::lines(epochs, history[[sprintf("%s_seed%d_val_loss", kind, as.integer(seed))]], col = COLOURS[[kind]])
+      }
     }
-  }
-  graphics::legend("topright", LABELS, col = COLOURS, lty = 1L, bty = "n")
-  adding_keys <- sprintf("adding_%s_val_loss", names(KINDS))
-  guess <- results$baseline$adding_guess_one_mse
-  epochs <- seq_along(history[[adding_keys[[1L]]]])
-  plot(NULL, xlim = range(epochs), ylim = range(unlist(history[adding_keys]), guess), log = "y", xlab = "epoch",
-       ylab = "validation MSE", main = sprintf("Adding problem, T = %d (R)", as.integer(config$adding$length)))
-  for (kind in names(KINDS)) {
-    graphics::lines(epochs, history[[sprintf("adding_%s_val_loss", kind)]], type = "o", pch = 16L, col = COLOURS[[kind]])
-  }
-  graphics::abline(h = guess, lty = 3L, col = "grey40")
-  graphics::legend("bottomleft", c(LABELS, "guess 1"), col = c(COLOURS, "grey40"), lty = c(1L, 1L, 1L, 3L), bty = "n")
+    graphics::legend("topright", LABELS, col = COLOURS, lty = 1L, bty = "n")
+    adding_keys <- sprintf("adding_%s_val_loss", names(KINDS))
+    guess <- results$baseline$adding_guess_one_mse
+    epochs <- seq_along(history[[adding_keys[[1L]]]])
+    plot(NULL, xlim = range(epochs), ylim = range(unlist(history[adding_keys]), guess), log = "y", xlab = "epoch",
+         ylab = "validation MSE", main = sprintf("Adding problem, T = %d (R)", as.integer(config$adding$length)))
+    for (kind in names(KINDS)) {
+      graphics::lines(epochs, history[[sprintf("adding_%s_val_loss", kind)]], type = "o", pch = 16L, col = COLOURS[[kind]])
+    }
+    graphics::abline(h = guess, lty = 3L, col = "grey40")
+    graphics::legend("bottomleft", c(LABELS, "guess 1"), col = c(COLOURS, "grey40"), lty = c(1L, 1L, 1L, 3L), bty = "n")
+  })
 }
 
 plot_test_error <- function(results, config, path) {
-  grDevices::png(path, width = 1100, height = 400, type = "cairo")
-  on.exit(grDevices::dev.off())
-  graphics::par(mfrow = c(1L, 2L))
-  test <- results$test
-  base <- results$baseline
-  means <- vapply(names(KINDS), function(kind) test[[paste0(kind, "_rmse_mean")]], 0)
-  sds <- vapply(names(KINDS), function(kind) test[[paste0(kind, "_rmse_sd")]] %||% 0, 0)
-  centres <- graphics::barplot(means, names.arg = LABELS, col = COLOURS, xpd = FALSE,
-                               ylim = c(0.9 * base$persistence_rmse, 1.05 * max(means + sds)),
-                               ylab = "test RMSE (index points)",
-                               main = sprintf("DAX, mean +- sd over %d seed(s) (R)", as.integer(config$n_seeds)))
-  spread <- sds > 0   # one seed has no spread to draw
-  graphics::arrows(centres[spread], (means - sds)[spread], centres[spread], (means + sds)[spread],
-                  angle = 90, code = 3L, length = 0.08)
-  graphics::abline(h = base$persistence_rmse, lty = 2L)
-  graphics::legend("topright", "persistence", lty = 2L, bty = "n")
-  mse <- vapply(names(KINDS), function(kind) test[[sprintf("adding_%s_mse", kind)]], 0)
-  graphics::barplot(mse, names.arg = LABELS, col = COLOURS, log = "y", ylab = "test MSE",
-                    ylim = range(mse, base$adding_guess_one_mse) * c(0.5, 2),
-                    main = sprintf("Adding problem, T = %d (R)", as.integer(config$adding$length)))
-  graphics::abline(h = base$adding_guess_one_mse, lty = 2L)
-  graphics::legend("topright", "guess 1", lty = 2L, bty = "n")
+  save_figure(path, 1100L, 400L, {
+    graphics::par(mfrow = c(1L, 2L))
+    test <- results$test
+    base <- results$baseline
+    means <- vapply(names(KINDS), function(kind) test[[paste0(kind, "_rmse_mean")]], 0)
+    sds <- vapply(names(KINDS), function(kind) test[[paste0(kind, "_rmse_sd")]] %||% 0, 0)
+    centres <- graphics::barplot(means, names.arg = LABELS, col = COLOURS, xpd = FALSE,
+                                 ylim = c(0.9 * base$persistence_rmse, 1.05 * max(means + sds)),
+                                 ylab = "test RMSE (index points)",
+                                 main = sprintf("DAX, mean +- sd over %d seed(s) (R)", as.integer(config$n_seeds)))
+    spread <- sds > 0   # one seed has no spread to draw
+    graphics::arrows(centres[spread], (means - sds)[spread], centres[spread], (means + sds)[spread],
+                    angle = 90, code = 3L, length = 0.08)
+    graphics::abline(h = base$persistence_rmse, lty = 2L)
+    graphics::legend("topright", "persistence", lty = 2L, bty = "n")
+    mse <- vapply(names(KINDS), function(kind) test[[sprintf("adding_%s_mse", kind)]], 0)
+    graphics::barplot(mse, names.arg = LABELS, col = COLOURS, log = "y", ylab = "test MSE",
+                      ylim = range(mse, base$adding_guess_one_mse) * c(0.5, 2),
+                      main = sprintf("Adding problem, T = %d (R)", as.integer(config$adding$length)))
+    graphics::abline(h = base$adding_guess_one_mse, lty = 2L)
+    graphics::legend("topright", "guess 1", lty = 2L, bty = "n")
+  })
 }
 
 
@@ -251,7 +266,7 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   dax <- compare_on_dax(data, config)
   adding <- compare_on_adding(config)
   fit_seconds <- fit_clock()
-  persistence <- regression_scores(data$y_test, rep(0, length(data$y_test)))
+  persistence <- persistence_scores(data)
   results <- collect(dax, persistence, adding$runs, adding$truth, adding$guess_one, config)
   cat(summary_table(results, dax, adding$runs, config), "\n")
   models <- models_of(dax, adding$runs)

@@ -1,7 +1,7 @@
 # Lesson 3: a recurrent network forecasts the DAX, beside the persistence baseline (R).
 #
 # Its twin is python/rnn_forecaster.py: the same steps, in the same order, with the same names.
-# Run from the workshop folder:  Rscript R/rnn_forecaster.R --profile quick
+# Run it from any folder:  Rscript R/rnn_forecaster.R --profile quick
 #
 # The slides' stock-price example is a many-to-one RNN: many inputs, one output.
 #
@@ -30,7 +30,11 @@
 # The honest yardstick is persistence: "tomorrow's close is today's close". On
 # a stock index it is very hard to beat, and the lesson says whether it was.
 
-source("R/helpers.R")  # sets TensorFlow's environment, so it comes before keras
+# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
+               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
+source(file.path(dirname(this_file), "helpers.R"))  # sets TensorFlow's environment, so it comes before keras
+source(file.path(dirname(this_file), "steps.R"))    # train and evaluate: the steps lessons share
 keras <- import_keras()
 layers <- keras$layers
 
@@ -41,45 +45,29 @@ LESSON <- "rnn_forecaster"
 # the window, read one number off the last hidden state, unscale it.
 # One assignment per layer, not a pipe: R evaluates `layer()(x)` outside-in, which
 # would create the layers last to first and hand them other random seeds.
-build_model <- function(data, config, recurrent = layers$SimpleRNN, name = LESSON) {
+build_model <- function(data, config) {
   window <- as.integer(config$window)
-  scale <- layers$Normalization(axis = NULL, name = "scale")
-  scale$adapt(data$train_changes)                                  # training part only
-  unscale <- layers$Normalization(axis = NULL, invert = TRUE, name = "unscale")
-  unscale$adapt(data$train_changes)
+  scaling <- scaling_layers(data$train_changes)                    # adapted on the training part only
   inputs <- keras$Input(shape = list(window), name = "changes")
-  x <- scale(inputs)
+  x <- scaling$scale(inputs)
   x <- layers$Reshape(c(window, 1L), name = "one_value_per_step")(x)
-  x <- recurrent(as.integer(config$units), name = "recurrent")(x)  # many-to-one: only the last h(t) goes on
+  x <- layers$SimpleRNN(as.integer(config$units), name = "recurrent")(x)  # many-to-one: only the last h(t) goes on
   x <- layers$Dense(1L, name = "next_change")(x)
-  outputs <- unscale(x)                                            # back to index points
-  keras$Model(inputs, outputs, name = name)
+  outputs <- scaling$unscale(x)                                    # back to index points
+  keras$Model(inputs, outputs, name = LESSON)
 }
 
 
-# Step 2. Loss, optimiser and metrics, from the shared spec. The loss is in index
-# points squared; Adam's steps do not depend on the scale of the loss.
-compile_model <- function(model, config) {
-  model$compile(
-    optimizer = keras$optimizers$Adam(learning_rate = config$learning_rate),
-    loss = "mse",
-    metrics = list(keras$metrics$RootMeanSquaredError(name = "rmse"),
-                   keras$metrics$MeanAbsoluteError(name = "mae"))
-  )
-  model
-}
-
-
-# Step 3. Train on the early years, watching the validation years after every
-# epoch: the same loop as lesson 1 (R/cnn_mnist.R), so it is reused.
-train <- load_lesson("cnn_mnist")$train
+# Step 2. Loss, optimiser and metrics: compile_forecaster, from the shared spec.
+# Step 3. Train on the early years, watching the validation years after every epoch:
+# train(), the loop every lesson shares (R/steps.R).
 
 
 # Step 4. Judge it on the test years, beside persistence (a predicted change of zero).
 evaluate <- function(model, data, config) {
   change <- model$predict(data$x_test, verbose = 0L)[, 1L]
   scores <- regression_scores(data$y_test, change)
-  persistence <- regression_scores(data$y_test, rep(0, length(data$y_test)))
+  persistence <- persistence_scores(data)
   forecast <- data$last_test + change
   first <- seq_len(config$n_predictions)
   list(
@@ -108,20 +96,20 @@ verdict <- function(scores) {
 
 # Step 5. Pictures: the learning curves (plot_history in R/helpers.R), and the test years with both forecasts.
 plot_forecast <- function(data, forecast, path, last_days = 60L) {
-  grDevices::png(path, width = 1100, height = 400, type = "cairo")
-  on.exit(grDevices::dev.off())
-  graphics::par(mfrow = c(1L, 2L))
   n <- length(forecast)
-  for (keep in list(seq_len(n), (n - last_days + 1L):n)) {
-    day <- data$day_test[keep]
-    plot(day, data$next_test[keep], type = "l", col = "black", xlab = "trading day", ylab = "index points",
-         ylim = range(data$next_test[keep], forecast[keep], data$last_test[keep]),
-         main = if (length(keep) == n) "Test period (R)" else sprintf("Its last %d days (R)", last_days))
-    graphics::lines(day, forecast[keep], col = "steelblue")
-    graphics::lines(day, data$last_test[keep], lty = 3L, col = "darkorange")
-    graphics::legend("topleft", c("actual close", "RNN forecast", "persistence (yesterday)"),
-                     col = c("black", "steelblue", "darkorange"), lty = c(1L, 1L, 3L), bty = "n")
-  }
+  save_figure(path, 1100L, 400L, {
+    graphics::par(mfrow = c(1L, 2L))
+    for (keep in list(seq_len(n), (n - last_days + 1L):n)) {
+      day <- data$day_test[keep]
+      plot(day, data$next_test[keep], type = "l", col = "black", xlab = "trading day", ylab = "index points",
+           ylim = range(data$next_test[keep], forecast[keep], data$last_test[keep]),
+           main = if (length(keep) == n) "Test period (R)" else sprintf("Its last %d days (R)", last_days))
+      graphics::lines(day, forecast[keep], col = "steelblue")
+      graphics::lines(day, data$last_test[keep], lty = 3L, col = "darkorange")
+      graphics::legend("topleft", c("actual close", "RNN forecast", "persistence (yesterday)"),
+                       col = c("black", "steelblue", "darkorange"), lty = c(1L, 1L, 3L), bty = "n")
+    }
+  })
 }
 
 
@@ -130,7 +118,7 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   config <- parse_cli(LESSON, args)
   data <- series_windows(config)
   seed_everything(config$seed, config$threads)
-  model <- build_model(data, config) |> compile_model(config)
+  model <- build_model(data, config) |> compile_forecaster(config)
   model$summary()
   fit_clock <- stopwatch()
   history <- train(model, data, config) |> history_lists()

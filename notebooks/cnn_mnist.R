@@ -15,11 +15,8 @@
 # folder. The quick profile trains in seconds; change `profile` to `"full"` for the real run.
 
 # %%
-# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
-root <- normalizePath(getwd())
-while (!file.exists(file.path(root, "shared_data", "spec.json"))) root <- dirname(root)
-setwd(root)
-source("R/cnn_mnist.R")   # helpers, keras through reticulate, and the lesson's functions
+# Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../R.
+source(file.path("..", "R", "cnn_mnist.R"))   # helpers, keras through reticulate, and the lesson's functions
 
 profile <- "quick"
 config <- lesson_config("cnn_mnist", profile)
@@ -53,7 +50,7 @@ str(history)
 # ## Step 4: judge it on unseen images
 
 # %%
-scores <- evaluate(model, data, config)
+scores <- evaluate_classifier(model, data, config)
 sprintf("test accuracy: %.4f on %d images", scores$test$accuracy, scores$test$n)
 
 # %%
@@ -63,3 +60,10 @@ plot_history(history, file.path(plots, "curves.png"), "CNN on MNIST")
 plot_confusion(scores$test$confusion_matrix, file.path(plots, "confusion.png"))
 IRdisplay::display_png(file = file.path(plots, "curves.png"))
 IRdisplay::display_png(file = file.path(plots, "confusion.png"))
+
+# %% [markdown]
+# ## The same network in both languages
+# The Python notebook ends with the same line: the sha256 of every trained weight, as float32 bytes.
+
+# %%
+cat("weights sha256:", weights_sha256(model), "\n")

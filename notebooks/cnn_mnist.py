@@ -19,12 +19,11 @@ import os
 import sys
 from pathlib import Path
 
-# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "shared_data" / "spec.json").exists())
-os.chdir(ROOT)
-sys.path.insert(0, str(ROOT / "python"))
+# Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../python.
+sys.path.insert(0, os.path.abspath(os.path.join("..", "python")))
 
 import helpers  # before keras: it sets TensorFlow's environment
+import steps
 import cnn_mnist
 
 PROFILE = "quick"
@@ -51,13 +50,13 @@ model.summary()
 # ## Step 3: train
 
 # %%
-history = helpers.history_lists(cnn_mnist.train(model, data, config))
+history = helpers.history_lists(steps.train(model, data, config))
 
 # %% [markdown]
 # ## Step 4: judge it on unseen images
 
 # %%
-scores = cnn_mnist.evaluate(model, data, config)
+scores = steps.evaluate_classifier(model, data, config)
 print(f"test accuracy: {scores['test']['accuracy']:.4f} on {scores['test']['n']} images")
 
 # %%
@@ -66,5 +65,12 @@ from IPython.display import Image, display
 
 plots = Path(tempfile.mkdtemp())
 helpers.plot_history(history, plots / "curves.png", "CNN on MNIST")
-cnn_mnist.plot_confusion(scores["test"]["confusion_matrix"], plots / "confusion.png")
+steps.plot_confusion(scores["test"]["confusion_matrix"], plots / "confusion.png")
 display(Image(filename=plots / "curves.png"), Image(filename=plots / "confusion.png"))
+
+# %% [markdown]
+# ## The same network in both languages
+# The R notebook ends with the same line: the sha256 of every trained weight, as float32 bytes.
+
+# %%
+print("weights sha256:", helpers.weights_sha256(model))

@@ -16,11 +16,8 @@
 # parameters instead of 2,416. The quick profile trains in seconds; change `profile` to `"full"` for the real run.
 
 # %%
-# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
-root <- normalizePath(getwd())
-while (!file.exists(file.path(root, "shared_data", "spec.json"))) root <- dirname(root)
-setwd(root)
-source("R/lenet5.R")   # helpers, keras through reticulate, and the lesson's functions
+# Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../R.
+source(file.path("..", "R", "lenet5.R"))   # helpers, keras through reticulate, and the lesson's functions
 
 profile <- "quick"
 config <- lesson_config("lenet5", profile)
@@ -65,3 +62,10 @@ plot_history(history, file.path(plots, "curves.png"), "LeNet-5")
 plot_c1_kernels(model, file.path(plots, "c1.png"))
 IRdisplay::display_png(file = file.path(plots, "curves.png"))
 IRdisplay::display_png(file = file.path(plots, "c1.png"))
+
+# %% [markdown]
+# ## The same network in both languages
+# The Python notebook ends with the same line: the sha256 of every trained weight, as float32 bytes.
+
+# %%
+cat("weights sha256:", weights_sha256(model), "\n")

@@ -20,12 +20,11 @@ import os
 import sys
 from pathlib import Path
 
-# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "shared_data" / "spec.json").exists())
-os.chdir(ROOT)
-sys.path.insert(0, str(ROOT / "python"))
+# Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../python.
+sys.path.insert(0, os.path.abspath(os.path.join("..", "python")))
 
 import helpers  # before keras: it sets TensorFlow's environment
+import steps
 import lenet5
 
 PROFILE = "quick"
@@ -52,7 +51,7 @@ lenet5.layer_params(model)   # C1 156, C3 1,516, C5 48,120, F6 10,164, output 85
 # ## Step 3: train
 
 # %%
-history = helpers.history_lists(lenet5.train(model, data, config))
+history = helpers.history_lists(steps.train(model, data, config))
 
 # %% [markdown]
 # ## Step 4: judge it on unseen images
@@ -70,3 +69,10 @@ plots = Path(tempfile.mkdtemp())
 helpers.plot_history(history, plots / "curves.png", "LeNet-5")
 lenet5.plot_c1_kernels(model, plots / "c1.png")
 display(Image(filename=plots / "curves.png"), Image(filename=plots / "c1.png"))
+
+# %% [markdown]
+# ## The same network in both languages
+# The R notebook ends with the same line: the sha256 of every trained weight, as float32 bytes.
+
+# %%
+print("weights sha256:", helpers.weights_sha256(model))

@@ -16,11 +16,8 @@
 # then the adding problem: a long dependency where the gates make the difference.
 
 # %%
-# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
-root <- normalizePath(getwd())
-while (!file.exists(file.path(root, "shared_data", "spec.json"))) root <- dirname(root)
-setwd(root)
-source("R/lstm_vs_gru.R")
+# Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../R.
+source(file.path("..", "R", "lstm_vs_gru.R"))
 
 profile <- "quick"
 config <- lesson_config("lstm_vs_gru", profile)
@@ -41,7 +38,7 @@ dax <- compare_on_dax(data, config)
 adding <- compare_on_adding(config)
 
 # %%
-persistence <- regression_scores(data$y_test, rep(0, length(data$y_test)))
+persistence <- persistence_scores(data)
 results <- collect(dax, persistence, adding$runs, adding$truth, adding$guess_one, config)
 cat(summary_table(results, dax, adding$runs, config), "\n")
 
@@ -52,3 +49,10 @@ plot_validation_loss(results, config, file.path(plots, "validation_loss.png"))
 plot_test_error(results, config, file.path(plots, "test_error.png"))
 IRdisplay::display_png(file = file.path(plots, "validation_loss.png"))
 IRdisplay::display_png(file = file.path(plots, "test_error.png"))
+
+# %% [markdown]
+# ## The same network in both languages
+# The Python notebook ends with the same line: the sha256 of every trained weight, as float32 bytes.
+
+# %%
+cat("weights sha256:", do.call(weights_sha256, models_of(dax, adding$runs)), "\n")

@@ -20,13 +20,11 @@ import os
 import sys
 from pathlib import Path
 
-# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "shared_data" / "spec.json").exists())
-os.chdir(ROOT)
-sys.path.insert(0, str(ROOT / "python"))
+# Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../python.
+sys.path.insert(0, os.path.abspath(os.path.join("..", "python")))
 
-import numpy as np
 import helpers  # before keras: it sets TensorFlow's environment
+import steps
 import lstm_vs_gru
 
 PROFILE = "quick"
@@ -49,7 +47,7 @@ dax = lstm_vs_gru.compare_on_dax(data, config)
 adding, adding_truth, guess_one = lstm_vs_gru.compare_on_adding(config)
 
 # %%
-persistence = helpers.regression_scores(data["y_test"], np.zeros(len(data["y_test"])))
+persistence = steps.persistence_scores(data)
 results = lstm_vs_gru.collect(dax, persistence, adding, adding_truth, guess_one, config)
 print(lstm_vs_gru.summary_table(results, dax, adding, config))
 
@@ -61,3 +59,10 @@ plots = Path(tempfile.mkdtemp())
 lstm_vs_gru.plot_validation_loss(results, config, plots / "validation_loss.png")
 lstm_vs_gru.plot_test_error(results, config, plots / "test_error.png")
 display(Image(filename=plots / "validation_loss.png"), Image(filename=plots / "test_error.png"))
+
+# %% [markdown]
+# ## The same network in both languages
+# The R notebook ends with the same line: the sha256 of every trained weight, as float32 bytes.
+
+# %%
+print("weights sha256:", helpers.weights_sha256(*lstm_vs_gru.models_of(dax, adding)))

@@ -16,11 +16,8 @@
 # The honest yardstick is persistence, "tomorrow's close is today's close".
 
 # %%
-# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
-root <- normalizePath(getwd())
-while (!file.exists(file.path(root, "shared_data", "spec.json"))) root <- dirname(root)
-setwd(root)
-source("R/rnn_forecaster.R")
+# Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../R.
+source(file.path("..", "R", "rnn_forecaster.R"))
 
 profile <- "quick"
 config <- lesson_config("rnn_forecaster", profile)
@@ -38,7 +35,7 @@ sapply(data[c("x_train", "x_val", "x_test")], dim)
 
 # %%
 seed_everything(config$seed, config$threads)
-model <- build_model(data, config) |> compile_model(config)
+model <- build_model(data, config) |> compile_forecaster(config)
 model$count_params()
 
 # %%
@@ -55,3 +52,10 @@ verdict(evaluated$scores)
 plot_file <- tempfile(fileext = ".png")
 plot_forecast(data, evaluated$forecast, plot_file)
 IRdisplay::display_png(file = plot_file)
+
+# %% [markdown]
+# ## The same network in both languages
+# The Python notebook ends with the same line: the sha256 of every trained weight, as float32 bytes.
+
+# %%
+cat("weights sha256:", weights_sha256(model), "\n")

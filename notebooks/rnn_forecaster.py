@@ -20,12 +20,11 @@ import os
 import sys
 from pathlib import Path
 
-# The lessons read shared_data/ relative to the workshop folder: find it and work from there.
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "shared_data" / "spec.json").exists())
-os.chdir(ROOT)
-sys.path.insert(0, str(ROOT / "python"))
+# Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../python.
+sys.path.insert(0, os.path.abspath(os.path.join("..", "python")))
 
 import helpers  # before keras: it sets TensorFlow's environment
+import steps
 import rnn_forecaster
 
 PROFILE = "quick"
@@ -44,11 +43,11 @@ data["x_train"].shape, data["x_val"].shape, data["x_test"].shape
 
 # %%
 helpers.seed_everything(config["seed"], config["threads"])
-model = rnn_forecaster.compile_model(rnn_forecaster.build_model(data, config), config)
+model = steps.compile_forecaster(rnn_forecaster.build_model(data, config), config)
 model.count_params()
 
 # %%
-history = helpers.history_lists(rnn_forecaster.train(model, data, config))
+history = helpers.history_lists(steps.train(model, data, config))
 
 # %% [markdown]
 # ## Does it beat persistence? The lesson says so either way.
@@ -64,3 +63,10 @@ from IPython.display import Image, display
 plots = Path(tempfile.mkdtemp())
 rnn_forecaster.plot_forecast(data, forecast, plots / "forecast.png")
 display(Image(filename=plots / "forecast.png"))
+
+# %% [markdown]
+# ## The same network in both languages
+# The R notebook ends with the same line: the sha256 of every trained weight, as float32 bytes.
+
+# %%
+print("weights sha256:", helpers.weights_sha256(model))

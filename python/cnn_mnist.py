@@ -1,14 +1,13 @@
 """Lesson 1: a convolutional network on MNIST digits (Python).
 
 Its twin is R/cnn_mnist.R: the same steps, in the same order, with the same names.
-Run from the workshop folder:  .venv/bin/python python/cnn_mnist.py --profile quick
+Run it from any folder:  .venv/bin/python python/cnn_mnist.py --profile quick
 """
 import math
 
-import numpy as np
-
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import keras
+import steps
 from keras import layers
 
 LESSON = "cnn_mnist"
@@ -37,57 +36,14 @@ def build_model():
 # follows a cosine from its start value down to 0: big steps while the model
 # is far off, small ones as it settles.
 def compile_model(model, config, n_train):
-    steps = math.ceil(n_train / config["batch_size"]) * config["epochs"]
-    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=steps)
+    n_steps = math.ceil(n_train / config["batch_size"]) * config["epochs"]
+    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=n_steps)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=schedule),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
     return model
-
-
-# Step 3. Train, watching the held-out validation rows after every epoch.
-def train(model, data, config):
-    return model.fit(
-        data["x_train"], data["y_train"],
-        validation_data=(data["x_val"], data["y_val"]),
-        epochs=config["epochs"], batch_size=config["batch_size"],
-        shuffle=True, verbose=2,
-    )
-
-
-# Step 4. Judge it on the test images it has never seen.
-def confusion_matrix(truth, predicted, n_classes=10):
-    counts = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(counts, (truth, predicted), 1)
-    return counts
-
-
-def evaluate(model, data, config):
-    loss, accuracy = model.evaluate(data["x_test"], data["y_test"], verbose=0)
-    probabilities = model.predict(data["x_test"], verbose=0)
-    predicted = probabilities.argmax(axis=1)
-    return {
-        "test": {"loss": float(loss), "accuracy": float(accuracy),
-                 "n": int(len(data["y_test"])),
-                 "confusion_matrix": confusion_matrix(data["y_test"], predicted).tolist()},
-        "predictions": {"labels": data["y_test"][:config["n_predictions"]].tolist(),
-                        "classes": predicted[:config["n_predictions"]].tolist(),
-                        "probabilities": probabilities[:config["n_predictions"]].tolist()},
-    }
-
-
-# Step 5. Pictures: the learning curves (drawn by helpers.plot_history) and where the mistakes are.
-def plot_confusion(counts, path):
-    plt = helpers.pyplot()
-    fig, ax = plt.subplots(figsize=(5, 4.5))
-    ax.imshow(counts, cmap="Blues")
-    for (i, j), n in np.ndenumerate(np.asarray(counts)):
-        ax.text(j, i, n, ha="center", va="center", fontsize=7)
-    ax.set(xlabel="predicted digit", ylabel="true digit", title="Confusion matrix (Python)",
-           xticks=range(10), yticks=range(10))
-    helpers.save_figure(fig, path)
 
 
 def main(argv=None):
@@ -97,17 +53,22 @@ def main(argv=None):
     helpers.seed_everything(config["seed"], config["threads"])
     model = compile_model(build_model(), config, n_train=len(data["y_train"]))
     model.summary()
+    # Step 3. Train, watching the held-out validation rows after every epoch. The fit
+    # loop is the one every lesson shares, in python/steps.py.
     fit_clock = helpers.stopwatch()
-    history = helpers.history_lists(train(model, data, config))
+    history = helpers.history_lists(steps.train(model, data, config))
     fit_seconds = fit_clock()
-    scores = evaluate(model, data, config)
+    # Step 4. Judge it on the test images it has never seen: accuracy, the confusion
+    # matrix (row i counts the true digit i) and the first few predictions.
+    scores = steps.evaluate_classifier(model, data, config)
     print(f"Test accuracy on {scores['test']['n']} unseen images: {scores['test']['accuracy']:.4f}")
+    # Step 5. Write the results, with the learning curves and where the mistakes are.
     path = helpers.write_results(config, {
         "lesson": LESSON, **scores,
         **helpers.training_record(config, history, model, fit_seconds, clock()),
     }, plots={
         "training_curves.png": lambda p: helpers.plot_history(history, p, "CNN on MNIST"),
-        "confusion_matrix.png": lambda p: plot_confusion(scores["test"]["confusion_matrix"], p),
+        "confusion_matrix.png": lambda p: steps.plot_confusion(scores["test"]["confusion_matrix"], p),
     })
     print(f"Results: {path}")
 

@@ -1,7 +1,7 @@
 """Lesson 2: LeNet-5, as LeCun, Bottou, Bengio and Haffner built it in 1998 (Python).
 
 Its twin is R/lenet5.R: the same steps, in the same order, with the same names.
-Run from the workshop folder:  .venv/bin/python python/lenet5.py --profile quick
+Run it from any folder:  .venv/bin/python python/lenet5.py --profile quick
 
 The layers, as the slides and the paper name them:
 
@@ -33,6 +33,7 @@ The paper's input scaling is kept: white background -0.1, black ink 1.175.
 """
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import keras
+import steps
 from keras import layers, ops
 
 LESSON = "lenet5"
@@ -89,14 +90,10 @@ def compile_model(model, config):
     return model
 
 
-# Steps 3 and 4 are lesson 1's: LeNet-5 trains, and is judged, exactly like the CNN
-# (python/cnn_mnist.py). The paper reports errors, so the error rate is added.
-cnn = helpers.load_lesson("cnn_mnist")
-train = cnn.train
-
-
+# Step 4. Judge it on the test images, as every classifier in the workshop is judged
+# (python/steps.py). The paper reports errors, so the error rate is added.
 def evaluate(model, data, config):
-    scores = cnn.evaluate(model, data, config)
+    scores = steps.evaluate_classifier(model, data, config)
     scores["test"]["error_rate"] = 1 - scores["test"]["accuracy"]
     return scores
 
@@ -121,8 +118,9 @@ def main(argv=None):
     model = compile_model(build_model(), config)
     model.summary()
     print("Parameters per layer:", layer_params(model))
+    # Step 3. Train with the fit loop every lesson shares (python/steps.py).
     fit_clock = helpers.stopwatch()
-    history = helpers.history_lists(train(model, data, config))
+    history = helpers.history_lists(steps.train(model, data, config))
     fit_seconds = fit_clock()
     scores = evaluate(model, data, config)
     print(f"Test accuracy on {scores['test']['n']} unseen images: {scores['test']['accuracy']:.4f} "
@@ -132,7 +130,7 @@ def main(argv=None):
         **helpers.training_record(config, history, model, fit_seconds, clock()),
     }, plots={
         "training_curves.png": lambda p: helpers.plot_history(history, p, "LeNet-5"),
-        "confusion_matrix.png": lambda p: cnn.plot_confusion(scores["test"]["confusion_matrix"], p),
+        "confusion_matrix.png": lambda p: steps.plot_confusion(scores["test"]["confusion_matrix"], p),
         "c1_kernels.png": lambda p: plot_c1_kernels(model, p),
     })
     print(f"Results: {path}")

@@ -1,13 +1,13 @@
 """Lesson 4: LSTM vs GRU, with SimpleRNN as the reference (Python).
 
 Its twin is R/lstm_vs_gru.R: the same steps, in the same order, with the same names.
-Run from the workshop folder:  .venv/bin/python python/lstm_vs_gru.py --profile quick
+Run it from any folder:  .venv/bin/python python/lstm_vs_gru.py --profile quick
 
 Two experiments, each with the three recurrent layers on equal terms (same
 data, windows, units, optimiser, epochs and seeds):
 
-1. The DAX forecaster of lesson 3 (python/rnn_forecaster.py), with its
-   recurrent layer swapped. Daily index changes are close to noise, so expect
+1. The DAX forecaster of lesson 3 (python/rnn_forecaster.py), rebuilt here
+   with its recurrent layer swapped. Daily index changes are close to noise, so expect
    the three to end near each other and near persistence: gates cannot find a
    memory the data does not have.
 
@@ -31,10 +31,10 @@ import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import keras
+import steps
 from keras import layers
 
 LESSON = "lstm_vs_gru"
-forecaster = helpers.load_lesson("rnn_forecaster")   # lesson 3's model, compile and train steps
 
 KINDS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 LABELS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
@@ -49,21 +49,33 @@ def seeds(config):
     return [config["seed"] + k for k in range(config["n_seeds"])]
 
 
-# Step 1. The DAX: lesson 3's forecaster once per layer kind and seed.
+# Step 1. The DAX: lesson 3's forecaster, once per layer kind and seed. The model is
+# lesson 3's, with the recurrent layer as a choice: scale with the training part's
+# statistics, run the recurrent layer over the window, read one number off its last state.
+def build_dax_model(kind, data, config):
+    window = config["window"]
+    scale, unscale = steps.scaling_layers(data["train_changes"])   # adapted on the training part only
+    inputs = keras.Input(shape=(window,), name="changes")
+    x = scale(inputs)
+    x = layers.Reshape((window, 1), name="one_value_per_step")(x)
+    x = KINDS[kind](config["units"], name="recurrent")(x)
+    x = layers.Dense(1, name="next_change")(x)
+    return keras.Model(inputs, unscale(x), name=f"dax_{kind}")
+
+
 def compare_on_dax(data, config):
     runs = []
-    for kind, recurrent in KINDS.items():
+    for kind in KINDS:
         for seed in seeds(config):
             helpers.seed_everything(seed, config["threads"])
-            model = forecaster.compile_model(
-                forecaster.build_model(data, config, recurrent, name=f"dax_{kind}"), config)
+            model = steps.compile_forecaster(build_dax_model(kind, data, config), config)
             clock = helpers.stopwatch()
-            history = helpers.history_lists(forecaster.train(model, data, config))
+            history = helpers.history_lists(steps.train(model, data, config))
             seconds = clock()
             change = model.predict(data["x_test"], verbose=0)[:, 0]
             runs.append({"kind": kind, "seed": seed, "model": model, "history": history,
                          "seconds_per_epoch": seconds / config["epochs"], "change": change,
-                         **helpers.regression_scores(data["y_test"], change)})
+                         **steps.regression_scores(data["y_test"], change)})
     return runs
 
 
@@ -102,11 +114,11 @@ def compare_on_adding(config):
                             epochs=adding["epochs"], batch_size=adding["batch_size"], shuffle=True, verbose=2)
         seconds = clock()
         predicted = model.predict(x[test], verbose=0)[:, 0]
-        mse = helpers.regression_scores(y[test], predicted)["rmse"] ** 2
+        mse = steps.regression_scores(y[test], predicted)["rmse"] ** 2
         runs.append({"kind": kind, "model": model, "history": helpers.history_lists(history),
                      "seconds_per_epoch": seconds / adding["epochs"], "mse": mse,
                      "solved": bool(mse < adding["solved_below"]), "predicted": predicted})
-    guess_one = helpers.regression_scores(y[test], np.ones(len(y[test])))["rmse"] ** 2
+    guess_one = steps.regression_scores(y[test], np.ones(len(y[test])))["rmse"] ** 2
     return runs, y[test], guess_one
 
 
@@ -123,12 +135,12 @@ def collect(dax, persistence, adding, adding_truth, guess_one, config):
             history[f"adding_{run['kind']}_{metric}"] = run["history"][metric]
     for kind in KINDS:
         runs = [run for run in dax if run["kind"] == kind]
-        rmse = helpers.mean_sd([run["rmse"] for run in runs])
+        rmse = steps.mean_sd([run["rmse"] for run in runs])
         test[f"{kind}_params"] = int(runs[0]["model"].get_layer("recurrent").count_params())
         test[f"{kind}_params_closed_form"] = closed_form_params(kind, h, x)
         test[f"{kind}_rmse"] = [run["rmse"] for run in runs]
         test[f"{kind}_rmse_mean"], test[f"{kind}_rmse_sd"] = rmse["mean"], rmse["sd"]
-        test[f"{kind}_mae_mean"] = helpers.mean_sd([run["mae"] for run in runs])["mean"]
+        test[f"{kind}_mae_mean"] = steps.mean_sd([run["mae"] for run in runs])["mean"]
         predictions[f"{kind}_forecast_change"] = runs[0]["change"][:first].tolist()
     test["adding_length"] = config["adding"]["length"]
     for run in adding:
@@ -210,13 +222,13 @@ def main(argv=None):
     dax = compare_on_dax(data, config)
     adding, adding_truth, guess_one = compare_on_adding(config)
     fit_seconds = fit_clock()
-    persistence = helpers.regression_scores(data["y_test"], np.zeros(len(data["y_test"])))
+    persistence = steps.persistence_scores(data)
     results = collect(dax, persistence, adding, adding_truth, guess_one, config)
     print(summary_table(results, dax, adding, config))
     models = models_of(dax, adding)
     path = helpers.write_results(config, {
         "lesson": LESSON, "config": config, **results,
-        "model": helpers.models_summary([run["model"] for run in dax if run["seed"] == config["seed"]]
+        "model": steps.models_summary([run["model"] for run in dax if run["seed"] == config["seed"]]
                                         + [run["model"] for run in adding]),
         "weights_sha256": helpers.weights_sha256(*models),
         "timings": {"fit_seconds": fit_seconds, "total_seconds": clock(),

@@ -1,7 +1,7 @@
 """Lesson 3: a recurrent network forecasts the DAX, beside the persistence baseline (Python).
 
 Its twin is R/rnn_forecaster.R: the same steps, in the same order, with the same names.
-Run from the workshop folder:  .venv/bin/python python/rnn_forecaster.py --profile quick
+Run it from any folder:  .venv/bin/python python/rnn_forecaster.py --profile quick
 
 The slides' stock-price example is a many-to-one RNN: many inputs, one output.
 
@@ -30,10 +30,9 @@ this design rules out.
 The honest yardstick is persistence: "tomorrow's close is today's close". On
 a stock index it is very hard to beat, and the lesson says whether it was.
 """
-import numpy as np
-
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import keras
+import steps
 from keras import layers
 
 LESSON = "rnn_forecaster"
@@ -41,43 +40,28 @@ LESSON = "rnn_forecaster"
 
 # Step 1. The model: scale with the training part's statistics, run the RNN over
 # the window, read one number off the last hidden state, unscale it.
-def build_model(data, config, recurrent=layers.SimpleRNN, name=LESSON):
+def build_model(data, config):
     window = config["window"]
-    scale = layers.Normalization(axis=None, name="scale")
-    scale.adapt(data["train_changes"])                    # training part only
-    unscale = layers.Normalization(axis=None, invert=True, name="unscale")
-    unscale.adapt(data["train_changes"])
+    scale, unscale = steps.scaling_layers(data["train_changes"])   # adapted on the training part only
     inputs = keras.Input(shape=(window,), name="changes")
     x = scale(inputs)
     x = layers.Reshape((window, 1), name="one_value_per_step")(x)
-    x = recurrent(config["units"], name="recurrent")(x)  # many-to-one: only the last h(t) goes on
+    x = layers.SimpleRNN(config["units"], name="recurrent")(x)    # many-to-one: only the last h(t) goes on
     x = layers.Dense(1, name="next_change")(x)
-    outputs = unscale(x)                                  # back to index points
-    return keras.Model(inputs, outputs, name=name)
+    outputs = unscale(x)                                          # back to index points
+    return keras.Model(inputs, outputs, name=LESSON)
 
 
-# Step 2. Loss, optimiser and metrics, from the shared spec. The loss is in index
-# points squared; Adam's steps do not depend on the scale of the loss.
-def compile_model(model, config):
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=config["learning_rate"]),
-        loss="mse",
-        metrics=[keras.metrics.RootMeanSquaredError(name="rmse"),
-                 keras.metrics.MeanAbsoluteError(name="mae")],
-    )
-    return model
-
-
-# Step 3. Train on the early years, watching the validation years after every
-# epoch: the same loop as lesson 1 (python/cnn_mnist.py), so it is reused.
-train = helpers.load_lesson("cnn_mnist").train
+# Step 2. Loss, optimiser and metrics: steps.compile_forecaster, from the shared spec.
+# Step 3. Train on the early years, watching the validation years after every epoch:
+# steps.train, the loop every lesson shares (python/steps.py).
 
 
 # Step 4. Judge it on the test years, beside persistence (a predicted change of zero).
 def evaluate(model, data, config):
     change = model.predict(data["x_test"], verbose=0)[:, 0]
-    scores = helpers.regression_scores(data["y_test"], change)
-    persistence = helpers.regression_scores(data["y_test"], np.zeros(len(data["y_test"])))
+    scores = steps.regression_scores(data["y_test"], change)
+    persistence = steps.persistence_scores(data)
     forecast = data["last_test"] + change
     first = config["n_predictions"]
     return {
@@ -120,10 +104,10 @@ def main(argv=None):
     config = helpers.parse_cli(LESSON, argv)
     data = helpers.series_windows(config)
     helpers.seed_everything(config["seed"], config["threads"])
-    model = compile_model(build_model(data, config), config)
+    model = steps.compile_forecaster(build_model(data, config), config)
     model.summary()
     fit_clock = helpers.stopwatch()
-    history = helpers.history_lists(train(model, data, config))
+    history = helpers.history_lists(steps.train(model, data, config))
     fit_seconds = fit_clock()
     scores, forecast = evaluate(model, data, config)
     print(verdict(scores))

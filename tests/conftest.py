@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+from helpers import ROOT  # noqa: E402  (the one place Python knows where the workshop is)
+
 sys.path.insert(0, str(ROOT / "tools"))
 
 

@@ -21,10 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
 import helpers  # noqa: E402  (sets TensorFlow's environment first)
+from helpers import ROOT  # noqa: E402
 import cnn_mnist  # noqa: E402
 import keras  # noqa: E402
 from keras import layers  # noqa: E402

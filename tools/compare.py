@@ -2,6 +2,9 @@
 
     python tools/compare.py [lesson ...] [--outputs DIR] [--tolerance X]
 
+tools/report.py turns the same rows into an HTML page; it imports this module,
+never the other way round. ./workshop compare runs both.
+
 Exit 0 when every row agrees, 1 when any row differs beyond the tolerance,
 2 when the input is unusable (unknown lesson, missing or broken results).
 
@@ -26,9 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-import report
-
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+from helpers import ROOT  # noqa: E402  (the one place Python knows where the workshop is)
 FOUNDATIONS_TOLERANCE = 1e-12
 NUMERIC_GRADIENT_TOLERANCE = 1e-8
 FLOAT32_TOLERANCE = 1e-5
@@ -197,7 +199,6 @@ def main(argv=None):
     for lesson in tables:
         print(f"{lesson}: plots and results.json in {Path(args.outputs) / 'python' / lesson} "
               f"and {Path(args.outputs) / 'r' / lesson}")
-    print(f"Report with tables and plots of both languages: {report.write_report(args.outputs, tables, args.tolerance)}")
     if failed:
         print(f"\nPython and R DIFFER in: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+from helpers import ROOT  # noqa: E402  (the one place Python knows where the workshop is)
 DATA = ROOT / "shared_data"
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 IDX_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",

@@ -1,6 +1,6 @@
 """The comparison as one self-contained HTML page: outputs/report.html.
 
-    python tools/report.py [--outputs DIR]      (./workshop compare writes it too)
+    python tools/report.py [--outputs DIR]      (./workshop run and ./workshop compare write it too)
 
 Per lesson: the Python vs R table with its verdicts (the rows of compare.py),
 the training curves of both languages drawn on the same axes, and every plot
@@ -175,15 +175,18 @@ foundations' hand-made float64 arithmetic may differ by 1e-12 relative.</p>
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="tools/report.py")
+    parser.add_argument("lessons", nargs="*", help="default: every lesson with results in both languages")
     parser.add_argument("--outputs", default=str(compare.ROOT / "outputs"))
     parser.add_argument("--tolerance", type=float, default=0.0)
     args = parser.parse_args(argv)
     try:
-        path = write_report(args.outputs, tolerance=args.tolerance)
+        tables = {lesson: compare.compare_lesson(args.outputs, lesson, args.tolerance)
+                  for lesson in args.lessons} or None
+        path = write_report(args.outputs, tables, tolerance=args.tolerance)
     except compare.CompareError as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
-    print(f"Report: {path}")
+    print(f"Report with tables and plots of both languages: {path}")
     return 0
 
 

@@ -1,5 +1,15 @@
 # testthat sources helper-*.R before the tests, with tests/R as the working directory.
 source(file.path(testthat::test_path(), "..", "..", "R", "helpers.R"))
+source(file.path(ROOT, "R", "steps.R"))
+use_workshop_python()   # before steps.R or a test reaches Python through reticulate
+
+# A lesson's functions, in an environment of their own; sourcing it does not run its main().
+# (Lessons never load each other; only the tests do.)
+load_lesson <- function(name) {
+  env <- new.env(parent = globalenv())
+  source(file.path(ROOT, "R", paste0(name, ".R")), local = env)
+  env
+}
 
 write_gz <- function(path, bytes) {
   con <- gzfile(path, "wb")

@@ -1,17 +1,5 @@
 # The series helpers, mirroring tests/python/test_series.py.
 
-# Replace the CSV in a copy of shared_data and give the copy's manifest its new checksum.
-write_series <- function(data_dir, dax) {
-  path <- file.path(data_dir, "series", "eustockmarkets.csv")
-  rows <- sprintf("%d,%.6f,%s,1,1,1", seq_along(dax), 1991 + (seq_along(dax) - 1) / 260, dax)
-  writeLines(c('"t","time","DAX","SMI","CAC","FTSE"', rows), path)
-  manifest <- file.path(data_dir, "MANIFEST.sha256")
-  kept <- grep(" series/eustockmarkets.csv$", readLines(manifest), value = TRUE, invert = TRUE)
-  writeLines(c(kept, paste0(digest::digest(file = path, algo = "sha256"), "  series/eustockmarkets.csv")), manifest)
-}
-
-config_for <- function(data_dir) lesson_config("rnn_forecaster", "quick", data_dir = data_dir)
-
 test_that("load_series reads the DAX closes", {
   values <- load_series(lesson_config("rnn_forecaster"))
   expect_length(values, 1860L)
@@ -76,11 +64,3 @@ test_that("series_windows names each bad input", {
                fixed = TRUE, class = "workshop_error")
 })
 
-test_that("regression_scores and mean_sd", {
-  use_workshop_python()
-  scores <- regression_scores(c(1, 2, 3), c(1, 2, 5))
-  expect_equal(scores$rmse, sqrt(4 / 3), tolerance = 1e-6)
-  expect_equal(scores$mae, 2 / 3, tolerance = 1e-6)
-  expect_equal(mean_sd(c(1, 2, 6)), list(mean = 3, sd = stats::sd(c(1, 2, 6))))
-  expect_identical(mean_sd(2), list(mean = 2, sd = NULL))
-})

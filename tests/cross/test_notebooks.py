@@ -1,4 +1,7 @@
-"""Every notebook runs top to bottom in a real Jupyter kernel (Python, or IRkernel for R) without a cell error."""
+"""Every notebook runs top to bottom in a real Jupyter kernel (Python, or IRkernel for R) without a
+cell error, and the Python and R notebooks of each trained lesson end with the same weights."""
+import json
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -49,3 +52,22 @@ def test_notebook_runs_without_errors(path, executed):
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert outputs, f"{path.name} printed nothing"
+
+
+TRAINED = list(json.loads((ROOT / "shared_data" / "spec.json").read_text())["lessons"])
+
+
+def last_checksum(notebook):
+    """The weights sha256 the notebook's last code cell printed."""
+    last = [cell for cell in notebook.cells if cell.cell_type == "code"][-1]
+    text = "".join(output.get("text", "") for output in last.outputs)
+    found = re.findall(r"weights sha256: ([0-9a-f]{64})", text)
+    assert found, f"the last cell printed no weights sha256: {text!r}"
+    return found[-1]
+
+
+@pytest.mark.parametrize("lesson", TRAINED)
+def test_python_and_r_notebooks_end_with_the_same_weights(lesson, executed):
+    (py, py_error), (r, r_error) = (executed[ROOT / "notebooks" / f"{lesson}{suffix}"] for suffix in (".py", ".R"))
+    assert py_error is None and r_error is None, (py_error, r_error)
+    assert last_checksum(py) == last_checksum(r)

@@ -85,13 +85,6 @@ def test_series_windows_names_each_bad_input(data_copy):
         helpers.load_series(config_for(data_copy))
 
 
-def test_regression_scores_and_mean_sd():
-    scores = helpers.regression_scores([1.0, 2.0, 3.0], [1.0, 2.0, 5.0])
-    assert scores["rmse"] == pytest.approx(np.sqrt(4 / 3)) and scores["mae"] == pytest.approx(2 / 3)
-    assert helpers.mean_sd([1.0, 2.0, 6.0]) == {"mean": 3.0, "sd": pytest.approx(np.std([1, 2, 6], ddof=1))}
-    assert helpers.mean_sd([2.0]) == {"mean": 2.0, "sd": None}
-
-
 def test_r_reads_and_windows_the_same_doubles(tmp_path):
     """R's CSV parser and window code give the very same bits as Python's."""
     script = tmp_path / "dump.R"

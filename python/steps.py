@@ -1,0 +1,115 @@
+"""The training steps several lessons share (Python). R/steps.R is its mirror, in the same order.
+
+helpers.py is the plumbing (spec, command line, data, results files); this module is the
+machine learning that more than one lesson does the same way: train with a validation
+set, judge a classifier on its test images, score a forecast against a baseline. Each
+lesson builds and compiles its own model, because that is what the lesson teaches.
+"""
+import numpy as np
+
+import helpers  # sets TensorFlow's environment, so it comes before keras
+import keras
+
+
+# ---- 1. Training: one loop for every model -------------------------------------------
+def train(model, data, config):
+    """Fit on the training rows, watching the held-out validation rows after every epoch."""
+    return model.fit(
+        data["x_train"], data["y_train"],
+        validation_data=(data["x_val"], data["y_val"]),
+        epochs=config["epochs"], batch_size=config["batch_size"],
+        shuffle=True, verbose=2,
+    )
+
+
+# ---- 2. Classifiers: the test images, counted ------------------------------------------
+def confusion_matrix(truth, predicted, n_classes=10):
+    """Counts of (true class, predicted class): row i is the true class i, column j the prediction j."""
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(counts, (np.asarray(truth), np.asarray(predicted)), 1)
+    return counts
+
+
+def evaluate_classifier(model, data, config):
+    """Test loss and accuracy, the confusion matrix, and the first few predictions."""
+    loss, accuracy = model.evaluate(data["x_test"], data["y_test"], verbose=0)
+    probabilities = model.predict(data["x_test"], verbose=0)
+    predicted = probabilities.argmax(axis=1)   # the first of tied classes, as R's max.col(ties.method = "first")
+    first = config["n_predictions"]
+    return {
+        "test": {"loss": float(loss), "accuracy": float(accuracy),
+                 "n": int(len(data["y_test"])),
+                 "confusion_matrix": confusion_matrix(data["y_test"], predicted).tolist()},
+        "predictions": {"labels": data["y_test"][:first].tolist(),
+                        "classes": predicted[:first].tolist(),
+                        "probabilities": probabilities[:first].tolist()},
+    }
+
+
+def plot_confusion(counts, path, what="digit"):
+    """Where the mistakes are: true classes down, predicted classes across, true 0 on top."""
+    plt = helpers.pyplot()
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    ax.imshow(counts, cmap="Blues")
+    for (i, j), n in np.ndenumerate(np.asarray(counts)):
+        ax.text(j, i, n, ha="center", va="center", fontsize=7)
+    ax.set(xlabel=f"predicted {what}", ylabel=f"true {what}", title="Confusion matrix (Python)",
+           xticks=range(len(counts)), yticks=range(len(counts)))
+    helpers.save_figure(fig, path)
+
+
+# ---- 3. Forecasters: scaling fitted on the training part, and the scores -----------------
+def scaling_layers(train_values):
+    """A Normalization that learns the training part's mean and variance, and its inverse.
+
+    Adapting them here, once, on the training part only, is what keeps the validation
+    and test years out of the scaling: nothing is refitted at forecast time.
+    """
+    scale = keras.layers.Normalization(axis=None, name="scale")
+    scale.adapt(train_values)
+    unscale = keras.layers.Normalization(axis=None, invert=True, name="unscale")
+    unscale.adapt(train_values)
+    return scale, unscale
+
+
+def compile_forecaster(model, config):
+    """Mean squared error, in the series' own units squared; Adam does not mind their scale."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=config["learning_rate"]),
+        loss="mse",
+        metrics=[keras.metrics.RootMeanSquaredError(name="rmse"),
+                 keras.metrics.MeanAbsoluteError(name="mae")],
+    )
+    return model
+
+
+def regression_scores(truth, predicted):
+    """RMSE and MAE by Keras' own metrics, so both languages compute them with the same code."""
+    scores = {}
+    for name, metric in (("rmse", keras.metrics.RootMeanSquaredError()),
+                         ("mae", keras.metrics.MeanAbsoluteError())):
+        # float64 in, as R hands them over: the dtype decides where Keras rounds
+        metric.update_state(np.asarray(truth, dtype=np.float64).reshape(-1, 1),
+                            np.asarray(predicted, dtype=np.float64).reshape(-1, 1))
+        scores[name] = float(metric.result())
+    return scores
+
+
+def persistence_scores(data):
+    """Persistence, "tomorrow's close is today's close", is a predicted change of zero."""
+    return regression_scores(data["y_test"], np.zeros(len(data["y_test"])))
+
+
+# ---- 4. Lessons that train several models ------------------------------------------------
+def mean_sd(values):
+    """Mean and sample standard deviation by NumPy, which R calls too: the same bits in both."""
+    values = np.asarray(values, dtype=np.float64)
+    sd = float(np.std(values, ddof=1)) if len(values) > 1 else None
+    return {"mean": float(np.mean(values)), "sd": sd}
+
+
+def models_summary(models):
+    """model_summary of several models as one: each layer named model/layer, totals added."""
+    layers = [{**layer, "name": f"{model.name}/{layer['name']}"}
+              for model in models for layer in helpers.model_summary(model)["layers"]]
+    return {"layers": layers, "total_params": sum(layer["params"] for layer in layers)}

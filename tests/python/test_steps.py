@@ -1,0 +1,86 @@
+"""The shared training steps (python/steps.py), against values worked out by hand.
+
+Parity proves that the twins agree; these tests catch a bug both would share.
+tests/R/test-steps.R mirrors them.
+"""
+import numpy as np
+import pytest
+
+import helpers
+import steps
+import rnn_forecaster
+from test_series import config_for, write_series
+
+
+def test_confusion_matrix_rows_are_the_truth():
+    # two 0s taken for 1s, a 1 right, a 2 taken for 0: by hand
+    counts = steps.confusion_matrix([0, 0, 1, 2], [1, 1, 1, 0], n_classes=3)
+    assert counts.tolist() == [[0, 2, 0],
+                               [0, 1, 0],
+                               [1, 0, 0]]
+    assert counts.sum(axis=1).tolist() == [2, 1, 1]   # row sums count each true class
+
+
+def test_regression_scores_and_mean_sd():
+    scores = steps.regression_scores([1.0, 2.0, 3.0], [1.0, 2.0, 5.0])
+    assert scores["rmse"] == pytest.approx(np.sqrt(4 / 3)) and scores["mae"] == pytest.approx(2 / 3)
+    assert steps.mean_sd([1.0, 2.0, 6.0]) == {"mean": 3.0, "sd": pytest.approx(np.sqrt(7))}
+    assert steps.mean_sd([2.0]) == {"mean": 2.0, "sd": None}
+
+
+def test_persistence_is_a_predicted_change_of_zero():
+    scores = steps.persistence_scores({"y_test": np.array([3.0, -4.0])})
+    assert scores["rmse"] == pytest.approx(np.sqrt((9 + 16) / 2)) and scores["mae"] == pytest.approx(3.5)
+
+
+# A series whose day-to-day changes are 1, 2, 3, ...: every change says where it came from.
+CHANGES = np.arange(1.0, 120.0)
+PRICES = np.concatenate([[100.0], 100.0 + np.cumsum(CHANGES)])
+
+
+@pytest.fixture
+def hand_series(data_copy):
+    write_series(data_copy, PRICES.tolist())
+    return helpers.series_windows(config_for(data_copy, window=5))
+
+
+def test_the_train_validation_and_test_cuts_never_overlap_in_time(hand_series):
+    n = len(CHANGES)                                     # 119 changes: 83 train, 17 validation, 19 test
+    n_train, n_val = int(n * 0.7), int(n * 0.15)
+    used = {part: set(np.ravel(hand_series["x_" + part])) | set(hand_series["y_" + part])
+            for part in ("train", "val", "test")}
+    assert max(used["train"]) == n_train and min(used["val"]) == n_train + 1
+    assert max(used["val"]) == n_train + n_val and min(used["test"]) == n_train + n_val + 1
+    assert max(used["test"]) == n
+
+
+def test_the_normaliser_sees_only_the_training_part(hand_series):
+    train = hand_series["train_changes"]
+    assert train.tolist() == CHANGES[:83].tolist()
+    scale, unscale = steps.scaling_layers(train)
+    for layer in (scale, unscale):
+        assert float(np.squeeze(layer.mean)) == pytest.approx(42.0)               # mean of 1..83
+        assert float(np.squeeze(layer.variance)) == pytest.approx((83 ** 2 - 1) / 12, rel=1e-6)
+    assert float(np.squeeze(scale(np.array([[42.0]])))) == pytest.approx(0.0, abs=1e-6)
+
+
+class ConstantChange:
+    """A stand-in model that always predicts the same change, to test the bookkeeping around it."""
+
+    def __init__(self, change):
+        self.change = change
+
+    def predict(self, x, verbose=0):
+        return np.full((len(x), 1), self.change)
+
+
+def test_the_forecast_is_the_last_close_plus_the_predicted_change(hand_series):
+    config = {"n_predictions": 3}
+    scores, forecast = rnn_forecaster.evaluate(ConstantChange(2.0), hand_series, config)
+    assert np.array_equal(forecast, hand_series["last_test"] + 2.0)
+    assert np.array_equal(hand_series["last_test"] + hand_series["y_test"], hand_series["next_test"])
+    y = hand_series["y_test"]                            # the changes 106..119: persistence errs by all of it
+    assert scores["baseline"]["persistence_mae"] == pytest.approx(np.mean(y))
+    assert scores["test"]["mae"] == pytest.approx(np.mean(y) - 2.0)
+    assert scores["test"]["beats_persistence"] is True
+    assert scores["predictions"]["forecast_close"] == (hand_series["last_test"][:3] + 2.0).tolist()
