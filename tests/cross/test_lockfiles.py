@@ -3,14 +3,20 @@ import json
 import re
 import subprocess
 import sys
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 
 import pytest
 import yaml
+from packaging.markers import Marker
 
 from conftest import ROOT
 
-PYTHON_PACKAGES = ["tensorflow-cpu", "keras", "numpy", "rpy2"]
+PYTHON_PACKAGES = ["keras", "numpy", "rpy2"]
+TENSORFLOWS = ["tensorflow-cpu", "tensorflow"]  # one release, two PyPI names: tensorflow-cpu has no aarch64 wheel
+# Environment markers select per machine; these are the machines the pins are meant for.
+LINUX_X86_64 = {"sys_platform": "linux", "platform_machine": "x86_64"}
+LINUX_AARCH64 = {"sys_platform": "linux", "platform_machine": "aarch64"}  # the container on Apple silicon
+MACOS_ARM64 = {"sys_platform": "darwin", "platform_machine": "arm64"}
 R_PACKAGES = ["reticulate", "testthat", "jsonlite", "digest"]
 
 
@@ -18,15 +24,20 @@ def canonical(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pins(lines):
-    """name -> version for every 'name==version' line, ignoring comments and environment markers."""
+def pins(lines, machine=None):
+    """name -> version for every 'name==version' line whose environment marker holds on `machine`
+    (marker variables such as LINUX_AARCH64; by default this machine), ignoring comments."""
     found = {}
     for line in lines:
-        line = line.split("#", 1)[0].split(";", 1)[0].strip()
-        if "==" in line:
-            name, pinned = line.split("==")
-            found.setdefault(canonical(name), pinned.strip())
+        requirement, _, marker = line.split("#", 1)[0].partition(";")
+        if "==" in requirement and (not marker.strip() or Marker(marker).evaluate(machine)):
+            name, pinned = requirement.split("==")
+            found.setdefault(canonical(name.strip()), pinned.strip())
     return found
+
+
+def requirements(name):
+    return (ROOT / name).read_text().splitlines()
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +50,7 @@ def environment():
         elif "=" in item:
             name, pinned = item.split("=", 1)
             conda[name] = pinned
-    return conda, pins(pip)
+    return conda, pip
 
 
 @pytest.fixture(scope="module")
@@ -60,27 +71,50 @@ def renv_lock():
     return json.loads((ROOT / "renv.lock").read_text())
 
 
-def test_pip_pins_agree_with_the_full_lock_and_with_conda(environment):
-    direct = pins((ROOT / "requirements.txt").read_text().splitlines())
-    full = pins((ROOT / "requirements-lock.txt").read_text().splitlines())
-    _, conda_pip = environment
+@pytest.mark.parametrize("machine", [LINUX_X86_64, LINUX_AARCH64], ids=["linux-x86_64", "linux-aarch64"])
+def test_pip_pins_agree_with_the_full_lock_and_with_conda(machine, environment):
+    _, conda_lines = environment
+    direct, conda_pip = pins(requirements("requirements.txt"), machine), pins(conda_lines, machine)
+    full = pins(requirements("requirements-lock.txt"), machine)
     for name, pinned in direct.items():
         assert full.get(name) == pinned, f"{name}: requirements.txt {pinned}, requirements-lock.txt {full.get(name)}"
-        # environment.yml installs tensorflow under its other name off Linux; same release.
         assert conda_pip.get(name) == pinned, f"{name}: requirements.txt {pinned}, environment.yml {conda_pip.get(name)}"
-    assert conda_pip["tensorflow"] == direct["tensorflow-cpu"]
+
+
+# The pip files serve Debian (Linux); environment.yml serves conda on every machine.
+@pytest.mark.parametrize("file, machine", [
+    ("requirements-lock.txt", LINUX_X86_64), ("requirements-lock.txt", LINUX_AARCH64),
+    ("environment.yml", LINUX_X86_64), ("environment.yml", LINUX_AARCH64), ("environment.yml", MACOS_ARM64),
+], ids=["lock-linux-x86_64", "lock-linux-aarch64", "conda-linux-x86_64", "conda-linux-aarch64", "conda-macos-arm64"])
+def test_every_machine_installs_one_tensorflow_and_the_same_everything_else(file, machine, environment):
+    lines = environment[1] if file == "environment.yml" else requirements(file)
+    here, x86 = pins(lines, machine), pins(lines, LINUX_X86_64)
+    chosen = [tf for tf in TENSORFLOWS if tf in here]
+    # tensorflow-cpu publishes wheels for x86-64 only, so other machines must get "tensorflow".
+    assert chosen == (["tensorflow-cpu"] if machine["platform_machine"] == "x86_64" else ["tensorflow"])
+    assert here[chosen[0]] == x86["tensorflow-cpu"], "the same TensorFlow release on every machine"
+    assert {k: v for k, v in here.items() if k not in TENSORFLOWS} == {k: v for k, v in x86.items() if k not in TENSORFLOWS}
+
+
+def test_tensorflow_pin_is_what_is_installed():
+    direct = pins(requirements("requirements.txt"))
+    [chosen] = [tf for tf in TENSORFLOWS if tf in direct]
+    assert version(chosen) == direct[chosen]
+    other = next(tf for tf in TENSORFLOWS if tf != chosen)
+    with pytest.raises(PackageNotFoundError):  # both would fight over the same files
+        version(other)
 
 
 @pytest.mark.parametrize("package", PYTHON_PACKAGES)
 def test_python_pins_are_what_is_installed(package, environment):
-    direct = pins((ROOT / "requirements.txt").read_text().splitlines())
-    assert version(package) == direct[package] == environment[1][package]
+    direct = pins(requirements("requirements.txt"))
+    assert version(package) == direct[package] == pins(environment[1])[package]
 
 
 def test_numpy_stays_below_2_everywhere(environment):
-    conda, conda_pip = environment
+    conda, conda_lines = environment
     assert int(version("numpy").split(".")[0]) < 2
-    assert conda["numpy"] == conda_pip["numpy"] == version("numpy")
+    assert conda["numpy"] == pins(conda_lines)["numpy"] == version("numpy")
 
 
 @pytest.mark.parametrize("package", R_PACKAGES)
