@@ -54,7 +54,9 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   config <- parse_cli(LESSON, args)
   data <- load_images(config)
   seed_everything(config$seed, config$threads)
-  model <- build_model() |> compile_model(config, n_train = length(data$y_train))
+  with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
+    model <- build_model() |> compile_model(config, n_train = length(data$y_train))
+  })
   model$summary()
   # Step 3. Train, watching the held-out validation rows after every epoch. The fit
   # loop is the one every lesson shares, in R/steps.R.

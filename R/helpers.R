@@ -1,20 +1,22 @@
 # The plumbing every R lesson shares. python/helpers.py is its mirror, in the same order.
 #
-# Source it from the workshop folder (RStudio: open workshop.Rproj first):
-#   source("R/helpers.R")
+# A lesson sources it from the folder the lesson itself lives in, so it works from any
+# working directory, as Python's `import helpers` does:
+#   this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), ...)[[1L]]   # a lesson's first lines
+#   source(file.path(dirname(this_file), "helpers.R"))
 # Sourcing sets TensorFlow's environment, so do it before anything imports keras.
 
-workshop_root <- function(start = getwd()) {
-  dir <- normalizePath(start, mustWork = TRUE)
-  repeat {
-    if (file.exists(file.path(dir, "shared_data", "spec.json"))) return(dir)
-    parent <- dirname(dir)
-    if (parent == dir) {
-      stop("This is not inside the workshop folder: open workshop.Rproj, or setwd() to the folder holding shared_data/.",
-           call. = FALSE)
-    }
-    dir <- parent
+# The workshop folder is the parent of the folder this file lies in: the one way R finds it.
+# source() records the file it reads as `ofile` in its frame; the innermost such frame is
+# this file. Pasted into a console instead, the working directory must be the workshop.
+workshop_root <- function() {
+  sourced <- unlist(lapply(sys.frames(), function(frame) frame$ofile))
+  here <- if (length(sourced) > 0L) dirname(dirname(normalizePath(sourced[[length(sourced)]]))) else getwd()
+  if (!file.exists(file.path(here, "shared_data", "spec.json"))) {
+    stop("R/helpers.R must be sourced from its place in the workshop folder, as source(\"R/helpers.R\") from that folder does.",
+         call. = FALSE)
   }
+  normalizePath(here)
 }
 ROOT <- workshop_root()
 
@@ -76,7 +78,7 @@ load_spec <- function() {
 }
 
 lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL,
-                          out = NULL, data_dir = NULL) {
+                          out = NULL, data_dir = NULL, distribute = "none") {
   spec <- load_spec()
   lessons <- spec$lessons
   out <- out %||% file.path(ROOT, "outputs", "r", lesson)
@@ -96,27 +98,77 @@ lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL
   config <- utils::modifyList(config, entry$profiles[[profile]], keep.null = TRUE)
   config <- utils::modifyList(config, list(lesson = lesson, profile = profile, threads = spec$threads,
                                            n_predictions = spec$n_predictions))
+  if (!distribute %in% DISTRIBUTIONS) {
+    workshop_error(sprintf("Unknown distribution '%s': choose one of %s.", distribute, toString(DISTRIBUTIONS)))
+  }
+  config <- utils::modifyList(config, list(distribute = distribute, logical_cpus = spec$logical_cpus))
   if (!is.null(dataset)) config$dataset <- dataset
   if (!config$dataset %in% entry$datasets) {
     workshop_error(sprintf("Unknown dataset '%s' for %s: choose one of %s.",
                            config$dataset, lesson, toString(entry$datasets)))
   }
-  if (!is.null(seed)) config$seed <- as.integer(seed)
+  config <- check_profile(config)
+  if (!is.null(seed)) {
+    top <- MAX_SEED - (config$n_seeds %||% 1L) + 1L   # the lesson also uses the n_seeds - 1 seeds after it
+    config$seed <- whole_number(seed, 0L, top) %||%
+      workshop_error(sprintf("The seed must be a whole number from 0 to %d, not '%s'.", top, seed))
+  }
   config$out <- out
   config$data_dir <- data_dir
   config
 }
 
+# --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device.
+DISTRIBUTIONS <- c("none", "mirrored")
+
+# R's integers stop at 2^31 - 1 (Keras would take up to 2^32 - 1): one range for both languages.
+MAX_SEED <- .Machine$integer.max
+
+# value as an integer from low to high (given as a number, or as digits), or NULL if it is not one.
+whole_number <- function(value, low, high = MAX_SEED) {
+  if (is.character(value) && length(value) == 1L && grepl("^-?[0-9]+$", value)) value <- as.numeric(value)
+  if (!is.numeric(value) || length(value) != 1L || is.na(value) || value != round(value) ||
+      value < low || value > high) return(NULL)
+  as.integer(value)
+}
+
+# Refuse numbers in spec.json that no lesson can run with, before any data is read.
+check_profile <- function(config) {
+  refuse <- function(key, fix) {
+    workshop_error(sprintf("shared_data/spec.json sets %s to %s for the %s profile of %s: %s.",
+                           key, to_json(config[[key]]), config$profile, config$lesson, fix))
+  }
+  for (key in intersect(c("epochs", "batch_size", "n_train", "n_val", "n_test", "units", "window", "n_seeds"), names(config))) {
+    all_rows <- key %in% c("n_train", "n_test")   # null means every row of the file
+    if (!(all_rows && is.null(config[[key]]))) {
+      config[[key]] <- whole_number(config[[key]], 1L) %||%
+        refuse(key, paste0("use a whole number above 0", if (all_rows) " (or null for all rows)"))
+    }
+  }
+  top <- MAX_SEED - (config$n_seeds %||% 1L) + 1L   # the lesson also uses the n_seeds - 1 seeds after it
+  config$seed <- whole_number(config$seed, 0L, top) %||% refuse("seed", sprintf("use a whole number from 0 to %d", top))
+  for (key in intersect(c("train_fraction", "val_fraction"), names(config))) {
+    value <- config[[key]]
+    if (!isTRUE(is.numeric(value) && length(value) == 1L && value > 0 && value < 1)) refuse(key, "use a number between 0 and 1")
+  }
+  if ((config$train_fraction %||% 0) + (config$val_fraction %||% 0) >= 1) {
+    refuse("train_fraction", "keep train_fraction + val_fraction below 1, so that a test part is left")
+  }
+  config
+}
+
 `%||%` <- function(x, y) if (is.null(x)) y else x
 
+# The options, each at most once, as --key value or --key=value; the same loop as Python's parse_cli.
 parse_cli <- function(lesson, args = commandArgs(trailingOnly = TRUE)) {
-  options <- c("profile", "dataset", "seed", "out", "data-dir")
+  options <- c("profile", "dataset", "seed", "out", "data-dir", "distribute")
   values <- list()
   while (length(args) > 0L) {
     key <- sub("^--", "", sub("=.*$", "", args[[1L]]))
     if (!startsWith(args[[1L]], "--") || !key %in% options) {
       workshop_error(sprintf("Unknown option '%s': use --%s.", args[[1L]], paste(options, collapse = ", --")))
     }
+    if (!is.null(values[[key]])) workshop_error(sprintf("The option '--%s' is given twice: give it once.", key))
     if (grepl("=", args[[1L]])) {
       values[[key]] <- sub("^[^=]*=", "", args[[1L]])
       args <- args[-1L]
@@ -125,12 +177,30 @@ parse_cli <- function(lesson, args = commandArgs(trailingOnly = TRUE)) {
       values[[key]] <- args[[2L]]
       args <- args[-(1:2)]
     }
+    if (!nzchar(values[[key]])) workshop_error(sprintf("The option '--%s' needs a value.", key))
   }
-  if (!is.null(values$seed) && is.na(suppressWarnings(as.integer(values$seed)))) {
-    workshop_error(sprintf("The seed must be a whole number, not '%s'.", values$seed))
+  config <- lesson_config(lesson, values$profile %||% "quick", values$dataset, values$seed,
+                          values$out, values[["data-dir"]], values$distribute %||% "none")
+  check_out(config$out)
+  config
+}
+
+# Refuse, before any training, an output folder that cannot be made or written; leave nothing behind.
+check_out <- function(out) {
+  existing <- if (grepl("[^/]/+$", out)) sub("/+$", "", out) else out
+  # the folder itself, or the nearest part of its path that exists (a dangling link counts)
+  while (!file.exists(existing) && Sys.readlink(existing) %in% c("", NA)) existing <- dirname(existing)
+  if (!dir.exists(existing)) {
+    where <- if (existing == sub("/+$", "", out)) "is a file" else sprintf("lies under %s, which is a file", existing)
+    workshop_error(sprintf("The output folder %s %s, not a folder: choose another with --out.", out, where))
   }
-  lesson_config(lesson, values$profile %||% "quick", values$dataset, values$seed,
-                values$out, values[["data-dir"]])
+  probe <- tempfile(".probe-", tmpdir = existing)
+  made <- tryCatch(file.create(probe), warning = function(w) conditionMessage(w))
+  if (!isTRUE(made)) {
+    workshop_error(sprintf("The output folder %s cannot be written (%s): choose another with --out.",
+                           out, sub("^.*reason '(.*)'$", "\\1", made)))
+  }
+  unlink(probe)
 }
 
 
@@ -143,6 +213,31 @@ seed_everything <- function(seed, threads) {
   tf$config$experimental$enable_op_determinism()
   keras$utils$set_random_seed(as.integer(seed))   # seeds Python, NumPy and TensorFlow
   set.seed(seed)                                  # and R's own generator
+}
+
+STRATEGIES <- new.env()
+
+# Where the model lives: one device, or, with --distribute mirrored, a copy on every device.
+# MirroredStrategy gives each device a slice of every batch and adds up their gradients
+# before each update. On a machine with GPUs it takes all of them. With none, it splits
+# the CPU into config$logical_cpus logical devices, so the same code path runs, and is
+# tested, on a laptop. Call it after seed_everything and before any model is built: the
+# split must happen before TensorFlow starts its devices, so it is made once per process.
+distribution_strategy <- function(config) {
+  tf <- reticulate::import("tensorflow")
+  if (config$distribute == "none") return(tf$distribute$get_strategy())   # the default: what Keras uses anyway
+  if (is.null(STRATEGIES$mirrored)) {
+    if (length(tf$config$list_physical_devices("GPU")) == 0L) {
+      cpu <- tf$config$list_physical_devices("CPU")[[1L]]
+      tf$config$set_logical_device_configuration(
+        cpu, rep(list(tf$config$LogicalDeviceConfiguration()), config$logical_cpus))
+    }
+    STRATEGIES$mirrored <- tf$distribute$MirroredStrategy()
+    devices <- unlist(STRATEGIES$mirrored$extended$worker_devices)
+    cat(sprintf("MirroredStrategy: one copy of the model on each of %d devices: %s\n",
+                length(devices), paste(devices, collapse = ", ")))
+  }
+  STRATEGIES$mirrored
 }
 
 
@@ -219,27 +314,52 @@ dataset_dir <- function(config) {
   folder
 }
 
+# Refuse an image file and a label file that do not belong together: one label 0-9 per 28x28 image.
+check_images <- function(images, labels, images_path, labels_path) {
+  refuse <- function(...) workshop_error(paste0(sprintf(...),
+    ": restore the dataset's files with git checkout -- shared_data (or rerun ./workshop setup)."))
+  shape <- function(x) paste(dim(x) %||% length(x), collapse = "x")
+  if (length(dim(images)) != 3L || any(dim(images)[2:3] != 28L)) {
+    refuse("%s holds a %s array, not 28x28 images", images_path, shape(images))
+  }
+  if (!is.null(dim(labels))) refuse("%s holds a %s array, not one label per image", labels_path, shape(labels))
+  if (dim(images)[[1L]] != length(labels)) {
+    refuse("%s holds %d images but %s holds %d labels", images_path, dim(images)[[1L]], labels_path, length(labels))
+  }
+  if (length(labels) > 0L && max(labels) > 9L) refuse("%s holds the label %d, but labels must be 0 to 9", labels_path, max(labels))
+}
+
 # Train, validation and test images as integer arrays, split as the spec says.
 # Scaling to [0, 1] happens inside the model (a Rescaling layer), so both
 # languages hand Keras the same integers and no language rounds on its own.
 load_images <- function(config) {
   folder <- dataset_dir(config)
   read <- list()
+  paths <- list()
   for (part in c("train", "t10k")) {
     for (what in c("images", "labels")) {
       name <- sprintf("%s-%s-%s-ubyte.gz", part, what, if (what == "images") "idx3" else "idx1")
-      path <- verify_file(file.path(folder, name), paste0(config$dataset, "/", name), config$data_dir)
-      read[[paste0(part, "_", what)]] <- read_idx(path)
+      paths[[what]] <- verify_file(file.path(folder, name), paste0(config$dataset, "/", name), config$data_dir)
+      read[[paste0(part, "_", what)]] <- read_idx(paths[[what]])
     }
+    check_images(read[[paste0(part, "_images")]], read[[paste0(part, "_labels")]], paths$images, paths$labels)
   }
   n_rows <- length(read$train_labels)
   n_val <- config$n_val
-  n_train <- config$n_train %||% (n_rows - n_val)
+  n_train <- config$n_train %||% (n_rows - n_val)   # null: every row that validation leaves
   if (n_train + n_val > n_rows) {
     workshop_error(sprintf("The profile asks for %d training and %d validation rows, but %s has only %d.",
                            as.integer(n_train), as.integer(n_val), config$dataset, n_rows))
   }
+  if (n_train < 1L) {
+    workshop_error(sprintf("The profile asks for %d validation rows, but %s has only %d, which leaves none for training.",
+                           as.integer(n_val), config$dataset, n_rows))
+  }
   n_test <- config$n_test %||% length(read$t10k_labels)
+  if (n_test > length(read$t10k_labels)) {
+    workshop_error(sprintf("The profile asks for %d test rows, but %s has only %d.",
+                           as.integer(n_test), config$dataset, length(read$t10k_labels)))
+  }
   train_rows <- seq_len(n_train)
   # Validation is the tail of the training file, so a quick run is a prefix of a full one.
   val_rows <- (n_rows - n_val + 1L):n_rows
@@ -259,6 +379,18 @@ SERIES_FILE <- "series/eustockmarkets.csv"
 # The daily closes of one index (the lesson's dataset names the CSV column), checked.
 load_series <- function(config) {
   path <- verify_file(file.path(config$data_dir, SERIES_FILE), SERIES_FILE, config$data_dir)
+  fields <- utils::count.fields(path, sep = ",", quote = "\"", comment.char = "")   # per non-blank line
+  if (length(fields) < 2L) {
+    workshop_error(sprintf("%s holds %s, no data rows: restore it with git checkout -- shared_data.",
+                           path, if (length(fields) == 1L) "only a header" else "nothing"))
+  }
+  # read.csv would pad a short row with NA and wrap a long one onto a new row: refuse both
+  bad <- which(fields[-1L] != fields[[1L]])
+  if (length(bad) > 0L) {
+    workshop_error(sprintf(
+      "Data row %d of %s has a different number of fields (%d) than the header (%d): fix that row (or restore the file with git checkout -- shared_data).",
+      bad[[1L]], path, fields[[bad[[1L]] + 1L]], fields[[1L]]))
+  }
   table <- utils::read.csv(path, colClasses = "character", check.names = FALSE)
   column <- toupper(config$dataset)
   if (!column %in% names(table)) {
@@ -427,61 +559,30 @@ run_lesson <- function(main) {
 }
 
 
-# ---- 5b. The picture every lesson draws: its learning curves -----------------------
+# ---- 5b. Pictures: base graphics to files, and the learning curves every lesson draws ----
+# Draw into a PNG file. `drawing` is a block of plotting code: R evaluates an argument
+# only when it is used, so the block runs after the device opens, and the device closes
+# even if drawing fails. The twin of Python's save_figure(fig, path); `...` goes to png().
+save_figure <- function(path, width, height, drawing, ...) {
+  grDevices::png(path, width = width, height = height, type = "cairo", ...)
+  on.exit(grDevices::dev.off())
+  force(drawing)
+  invisible(path)
+}
+
 # Training and validation curves, one panel per metric.
 plot_history <- function(history, path, title, metrics = c("loss", "accuracy")) {
-  grDevices::png(path, width = 450L * length(metrics), height = 350L, type = "cairo")
-  on.exit(grDevices::dev.off())
-  graphics::par(mfrow = c(1L, length(metrics)))
-  for (metric in metrics) {
-    epochs <- seq_along(history[[metric]])
-    validation <- history[[paste0("val_", metric)]]
-    plot(epochs, history[[metric]], type = "o", pch = 16L, col = "steelblue",
-         ylim = range(history[[metric]], validation),
-         xlab = "epoch", ylab = metric, main = sprintf("%s: %s (R)", title, metric))
-    graphics::lines(epochs, validation, type = "o", pch = 15L, lty = 2L, col = "darkorange")
-    graphics::legend("topright", c("training", "validation"), col = c("steelblue", "darkorange"),
-                     lty = 1:2, pch = c(16L, 15L), bty = "n")
-  }
-}
-
-
-# ---- 6. Lessons with several models, and lessons that build on lessons -------------
-# Another lesson's functions, in an environment of their own; sourcing it does not run its main().
-load_lesson <- function(name) {
-  env <- new.env(parent = globalenv())
-  owd <- setwd(ROOT)
-  on.exit(setwd(owd))
-  sys.source(file.path("R", paste0(name, ".R")), envir = env)
-  env
-}
-
-# RMSE and MAE by Keras' own metrics, so both languages compute them with the same code.
-regression_scores <- function(truth, predicted) {
-  keras <- reticulate::import("keras")
-  metrics <- list(rmse = keras$metrics$RootMeanSquaredError(), mae = keras$metrics$MeanAbsoluteError())
-  lapply(metrics, function(metric) {
-    metric$update_state(matrix(as.numeric(truth), ncol = 1L), matrix(as.numeric(predicted), ncol = 1L))
-    as.numeric(metric$result()$numpy())
+  save_figure(path, 450L * length(metrics), 350L, {
+    graphics::par(mfrow = c(1L, length(metrics)))
+    for (metric in metrics) {
+      epochs <- seq_along(history[[metric]])
+      validation <- history[[paste0("val_", metric)]]
+      plot(epochs, history[[metric]], type = "o", pch = 16L, col = "steelblue",
+           ylim = range(history[[metric]], validation),
+           xlab = "epoch", ylab = metric, main = sprintf("%s: %s (R)", title, metric))
+      graphics::lines(epochs, validation, type = "o", pch = 15L, lty = 2L, col = "darkorange")
+      graphics::legend("topright", c("training", "validation"), col = c("steelblue", "darkorange"),
+                       lty = 1:2, pch = c(16L, 15L), bty = "n")
+    }
   })
-}
-
-# Mean and sample standard deviation by NumPy, as Python computes them: the same bits in both.
-mean_sd <- function(values) {
-  np <- reticulate::import("numpy", convert = FALSE)
-  n <- length(values)
-  values <- np$array(as.array(as.numeric(values)), dtype = "float64")
-  sd <- if (n > 1L) reticulate::py_to_r(np$std(values, ddof = 1L)) else NULL
-  list(mean = reticulate::py_to_r(np$mean(values)), sd = sd)
-}
-
-# model_summary of several models as one: each layer named model/layer, totals added.
-models_summary <- function(models) {
-  layers <- unlist(lapply(models, function(model) {
-    lapply(model_summary(model)$layers, function(layer) {
-      layer$name <- paste0(model$name, "/", layer$name)
-      layer
-    })
-  }), recursive = FALSE)
-  list(layers = layers, total_params = sum(vapply(layers, `[[`, 0L, "params")))
 }

@@ -129,7 +129,9 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   config <- parse_cli(LESSON, args)
   data <- load_images(config)
   seed_everything(config$seed, config$threads)
-  model <- build_model() |> compile_model(config)
+  with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
+    model <- build_model() |> compile_model(config)
+  })
   model$summary()
   cat("Parameters per layer:", paste(names(layer_params(model)), layer_params(model), sep = "=", collapse = ", "), "\n")
   # Step 3. Train with the fit loop every lesson shares (R/steps.R).

@@ -68,7 +68,9 @@ compare_on_dax <- function(data, config) {
   for (kind in names(KINDS)) {
     for (seed in seeds(config)) {
       seed_everything(seed, config$threads)
-      model <- build_dax_model(kind, data, config) |> compile_forecaster(config)
+      with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
+        model <- build_dax_model(kind, data, config) |> compile_forecaster(config)
+      })
       clock <- stopwatch()
       history <- train(model, data, config) |> history_lists()
       seconds <- clock()
@@ -116,8 +118,10 @@ compare_on_adding <- function(config) {
   runs <- list()
   for (kind in names(KINDS)) {
     seed_everything(config$seed, config$threads)
-    model <- build_adding_model(kind, adding)
-    model$compile(optimizer = keras$optimizers$Adam(learning_rate = adding$learning_rate), loss = "mse")
+    with(distribution_strategy(config)$scope(), {
+      model <- build_adding_model(kind, adding)
+      model$compile(optimizer = keras$optimizers$Adam(learning_rate = adding$learning_rate), loss = "mse")
+    })
     clock <- stopwatch()
     history <- model$fit(problem$x[train_rows, , , drop = FALSE], as.array(problem$y[train_rows]),
                          validation_data = list(x_test, y_test),

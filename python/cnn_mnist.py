@@ -51,7 +51,8 @@ def main(argv=None):
     config = helpers.parse_cli(LESSON, argv)
     data = helpers.load_images(config)
     helpers.seed_everything(config["seed"], config["threads"])
-    model = compile_model(build_model(), config, n_train=len(data["y_train"]))
+    with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+        model = compile_model(build_model(), config, n_train=len(data["y_train"]))
     model.summary()
     # Step 3. Train, watching the held-out validation rows after every epoch. The fit
     # loop is the one every lesson shares, in python/steps.py.

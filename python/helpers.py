@@ -9,8 +9,10 @@ import hashlib
 import json
 import os
 import platform
+import re
 import struct
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,7 +46,7 @@ def load_spec():
 
 
 def lesson_config(lesson, profile="quick", dataset=None, seed=None,
-                  out=None, data_dir=None):
+                  out=None, data_dir=None, distribute="none"):
     """Merge the spec's lesson and profile with the command-line choices."""
     spec = load_spec()
     lessons = spec["lessons"]
@@ -62,26 +64,118 @@ def lesson_config(lesson, profile="quick", dataset=None, seed=None,
     config.update(entry["profiles"][profile])
     config.update(lesson=lesson, profile=profile, threads=spec["threads"],
                   n_predictions=spec["n_predictions"])
+    if distribute not in DISTRIBUTIONS:
+        raise WorkshopError(f"Unknown distribution '{distribute}': choose one of {', '.join(DISTRIBUTIONS)}.")
+    config.update(distribute=distribute, logical_cpus=spec["logical_cpus"])
     if dataset is not None:
         config["dataset"] = dataset
     if config["dataset"] not in entry["datasets"]:
         raise WorkshopError(f"Unknown dataset '{config['dataset']}' for {lesson}: "
                             f"choose one of {', '.join(entry['datasets'])}.")
+    config = check_profile(config)
     if seed is not None:
-        config["seed"] = int(seed)
+        top = MAX_SEED - config.get("n_seeds", 1) + 1   # the lesson also uses the n_seeds - 1 seeds after it
+        config["seed"] = whole_number(seed, 0, top)
+        if config["seed"] is None:
+            raise WorkshopError(f"The seed must be a whole number from 0 to {top}, not '{seed}'.")
     config["out"], config["data_dir"] = out, data_dir
     return config
 
 
+# --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device.
+DISTRIBUTIONS = ("none", "mirrored")
+
+# R's integers stop at 2**31 - 1 (Keras would take up to 2**32 - 1): one range for both languages.
+MAX_SEED = 2**31 - 1
+
+
+def whole_number(value, low, high=MAX_SEED):
+    """value as an int from low to high (given as a number, or as digits), or None if it is not one."""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        return None
+    return int(value)
+
+
+def check_profile(config):
+    """Refuse numbers in spec.json that no lesson can run with, before any data is read."""
+    def refuse(key, fix):
+        raise WorkshopError(f"shared_data/spec.json sets {key} to {json.dumps(config[key])} for the "
+                            f"{config['profile']} profile of {config['lesson']}: {fix}.")
+    for key in [k for k in ("epochs", "batch_size", "n_train", "n_val", "n_test", "units", "window", "n_seeds")
+                if k in config]:
+        all_rows = key in ("n_train", "n_test")   # null means every row of the file
+        if not (all_rows and config[key] is None):
+            if whole_number(config[key], 1) is None:
+                refuse(key, "use a whole number above 0" + (" (or null for all rows)" if all_rows else ""))
+            config[key] = whole_number(config[key], 1)
+    top = MAX_SEED - config.get("n_seeds", 1) + 1   # the lesson also uses the n_seeds - 1 seeds after it
+    if whole_number(config["seed"], 0, top) is None:
+        refuse("seed", f"use a whole number from 0 to {top}")
+    config["seed"] = whole_number(config["seed"], 0, top)
+    for key in [k for k in ("train_fraction", "val_fraction") if k in config]:
+        if isinstance(config[key], bool) or not isinstance(config[key], (int, float)) or not 0 < config[key] < 1:
+            refuse(key, "use a number between 0 and 1")
+    if config.get("train_fraction", 0) + config.get("val_fraction", 0) >= 1:
+        refuse("train_fraction", "keep train_fraction + val_fraction below 1, so that a test part is left")
+    return config
+
+
 def parse_cli(lesson, argv=None):
+    """The options, each at most once, as --key value or --key=value; the same loop as R's parse_cli.
+
+    argparse only prints --help: it would let a repeated option win silently and
+    answer mistakes with its usage text instead of one sentence.
+    """
     parser = argparse.ArgumentParser(prog=f"python python/{lesson}.py")
     parser.add_argument("--profile", default="quick", help="quick (minutes) or full (the real run)")
     parser.add_argument("--dataset", help="overrides the profile's dataset")
-    parser.add_argument("--seed", type=int, help="overrides the profile's seed")
+    parser.add_argument("--seed", help="overrides the profile's seed")
     parser.add_argument("--out", help="output folder (default outputs/python/<lesson>)")
     parser.add_argument("--data-dir", help="folder holding the data and MANIFEST.sha256")
-    args = parser.parse_args(argv)
-    return lesson_config(lesson, args.profile, args.dataset, args.seed, args.out, args.data_dir)
+    parser.add_argument("--distribute", help="none (default) or mirrored: one model copy per GPU, "
+                                             "or per logical CPU device where there is no GPU")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        parser.parse_args(["--help"])   # prints the help and exits
+    options = ["profile", "dataset", "seed", "out", "data-dir", "distribute"]
+    values = {}
+    while args:
+        key = args[0].split("=", 1)[0].removeprefix("--")
+        if not args[0].startswith("--") or key not in options:
+            raise WorkshopError(f"Unknown option '{args[0]}': use --{', --'.join(options)}.")
+        if key in values:
+            raise WorkshopError(f"The option '--{key}' is given twice: give it once.")
+        if "=" in args[0]:
+            values[key], args = args[0].split("=", 1)[1], args[1:]
+        elif len(args) < 2:
+            raise WorkshopError(f"The option '--{key}' needs a value.")
+        else:
+            values[key], args = args[1], args[2:]
+        if values[key] == "":
+            raise WorkshopError(f"The option '--{key}' needs a value.")
+    config = lesson_config(lesson, values.get("profile", "quick"), values.get("dataset"), values.get("seed"),
+                           values.get("out"), values.get("data-dir"), values.get("distribute", "none"))
+    check_out(config["out"])
+    return config
+
+
+def check_out(out):
+    """Refuse, before any training, an output folder that cannot be made or written; leave nothing behind."""
+    existing = Path(out)
+    while not os.path.lexists(existing):   # the folder itself, or the nearest part of its path that exists
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == Path(out) else f"lies under {existing}, which is a file"
+        raise WorkshopError(f"The output folder {out} {where}, not a folder: choose another with --out.")
+    try:
+        tempfile.NamedTemporaryFile(dir=existing, prefix=".probe-").close()   # deleted as it closes
+    except OSError as e:
+        raise WorkshopError(f"The output folder {out} cannot be written ({e.strerror}): "
+                            f"choose another with --out.")
 
 
 # ---- 3. Seeding and determinism -------------------------------------------------
@@ -92,6 +186,32 @@ def seed_everything(seed, threads):
     tf.config.threading.set_inter_op_parallelism_threads(threads)
     tf.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(seed)   # seeds Python, NumPy and TensorFlow
+
+
+STRATEGIES = {}
+
+
+def distribution_strategy(config):
+    """Where the model lives: one device, or, with --distribute mirrored, a copy on every device.
+
+    MirroredStrategy gives each device a slice of every batch and adds up their gradients
+    before each update. On a machine with GPUs it takes all of them. With none, it splits
+    the CPU into config["logical_cpus"] logical devices, so the same code path runs, and is
+    tested, on a laptop. Call it after seed_everything and before any model is built: the
+    split must happen before TensorFlow starts its devices, so it is made once per process.
+    """
+    import tensorflow as tf
+    if config["distribute"] == "none":
+        return tf.distribute.get_strategy()   # the default strategy: what Keras uses anyway
+    if "mirrored" not in STRATEGIES:
+        if not tf.config.list_physical_devices("GPU"):
+            cpu = tf.config.list_physical_devices("CPU")[0]
+            tf.config.set_logical_device_configuration(
+                cpu, [tf.config.LogicalDeviceConfiguration()] * config["logical_cpus"])
+        STRATEGIES["mirrored"] = tf.distribute.MirroredStrategy()
+        devices = STRATEGIES["mirrored"].extended.worker_devices
+        print(f"MirroredStrategy: one copy of the model on each of {len(devices)} devices: {', '.join(devices)}")
+    return STRATEGIES["mirrored"]
 
 
 # ---- 4. Data: checksums, the IDX reader, splits ----------------------------------
@@ -154,6 +274,24 @@ def dataset_dir(config):
     return folder
 
 
+def check_images(images, labels, images_path, labels_path):
+    """Refuse an image file and a label file that do not belong together: one label 0-9 per 28x28 image."""
+    def refuse(what):
+        raise WorkshopError(f"{what}: restore the dataset's files with git checkout -- shared_data "
+                            f"(or rerun ./workshop setup).")
+
+    def shape(x):
+        return "x".join(map(str, x.shape))
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        refuse(f"{images_path} holds a {shape(images)} array, not 28x28 images")
+    if labels.ndim != 1:
+        refuse(f"{labels_path} holds a {shape(labels)} array, not one label per image")
+    if len(images) != len(labels):
+        refuse(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
+    if len(labels) > 0 and labels.max() > 9:
+        refuse(f"{labels_path} holds the label {labels.max()}, but labels must be 0 to 9")
+
+
 def load_images(config):
     """Train, validation and test images as uint8 arrays, split as the spec says.
 
@@ -161,19 +299,25 @@ def load_images(config):
     languages hand Keras the same integers and no language rounds on its own.
     """
     folder = dataset_dir(config)
-    read = {}
+    read, paths = {}, {}
     for part in ("train", "t10k"):
         for what, kind in (("images", "idx3"), ("labels", "idx1")):
             name = f"{part}-{what}-{kind}-ubyte.gz"
-            path = verify_file(folder / name, f"{config['dataset']}/{name}", config["data_dir"])
-            read[f"{part}_{what}"] = read_idx(path)
-    n_rows = len(read["train_labels"])
-    n_val = config["n_val"]
-    n_train = config["n_train"] or n_rows - n_val
+            paths[what] = verify_file(folder / name, f"{config['dataset']}/{name}", config["data_dir"])
+            read[f"{part}_{what}"] = read_idx(paths[what])
+        check_images(read[f"{part}_images"], read[f"{part}_labels"], paths["images"], paths["labels"])
+    n_rows, n_val = len(read["train_labels"]), config["n_val"]
+    n_train = config["n_train"] or n_rows - n_val   # null: every row that validation leaves
     if n_train + n_val > n_rows:
         raise WorkshopError(f"The profile asks for {n_train} training and {n_val} validation rows, "
                             f"but {config['dataset']} has only {n_rows}.")
+    if n_train < 1:
+        raise WorkshopError(f"The profile asks for {n_val} validation rows, but {config['dataset']} "
+                            f"has only {n_rows}, which leaves none for training.")
     n_test = config["n_test"] or len(read["t10k_labels"])
+    if n_test > len(read["t10k_labels"]):
+        raise WorkshopError(f"The profile asks for {n_test} test rows, "
+                            f"but {config['dataset']} has only {len(read['t10k_labels'])}.")
     # Validation is the tail of the training file, so a quick run is a prefix of a full one.
     return {
         "x_train": read["train_images"][:n_train], "y_train": read["train_labels"][:n_train],
@@ -190,14 +334,23 @@ def load_series(config):
     """The daily closes of one index (the lesson's dataset names the CSV column), checked."""
     path = verify_file(Path(config["data_dir"]) / SERIES_FILE, SERIES_FILE, config["data_dir"])
     with open(path, newline="") as f:
-        header, *rows = [row for row in csv.reader(f) if row]
+        rows = [row for row in csv.reader(f) if row]   # blank lines skipped, as R's read.csv does
+    if len(rows) < 2:
+        raise WorkshopError(f"{path} holds {'only a header' if rows else 'nothing'}, no data rows: "
+                            f"restore it with git checkout -- shared_data.")
+    header, *rows = rows
+    for i, row in enumerate(rows):   # a field too many or too few would shift the values read
+        if len(row) != len(header):
+            raise WorkshopError(f"Data row {i + 1} of {path} has a different number of fields ({len(row)}) "
+                                f"than the header ({len(header)}): fix that row "
+                                f"(or restore the file with git checkout -- shared_data).")
     column = config["dataset"].upper()
     if column not in header:
         raise WorkshopError(f"{path} has no column {column}: restore it with git checkout -- shared_data.")
     j = header.index(column)
     values = np.full(len(rows), np.nan)
     for i, row in enumerate(rows):
-        cell = row[j].strip() if j < len(row) else ""
+        cell = row[j].strip()
         try:
             values[i] = float(cell)
         except ValueError:
@@ -345,39 +498,3 @@ def plot_history(history, path, title, metrics=("loss", "accuracy")):
         ax.set(xlabel="epoch", ylabel=metric, title=f"{title}: {metric} (Python)")
         ax.legend()
     save_figure(fig, path)
-
-
-# ---- 6. Lessons with several models, and lessons that build on lessons -------------
-def load_lesson(name):
-    """Another lesson's module, to reuse its steps; importing it does not run its main()."""
-    import importlib
-    if str(ROOT / "python") not in sys.path:
-        sys.path.insert(0, str(ROOT / "python"))
-    return importlib.import_module(name)
-
-
-def regression_scores(truth, predicted):
-    """RMSE and MAE by Keras' own metrics, so both languages compute them with the same code."""
-    import keras
-    scores = {}
-    for name, metric in (("rmse", keras.metrics.RootMeanSquaredError()),
-                         ("mae", keras.metrics.MeanAbsoluteError())):
-        # float64 in, as R hands them over: the dtype decides where Keras rounds
-        metric.update_state(np.asarray(truth, dtype=np.float64).reshape(-1, 1),
-                            np.asarray(predicted, dtype=np.float64).reshape(-1, 1))
-        scores[name] = float(metric.result())
-    return scores
-
-
-def mean_sd(values):
-    """Mean and sample standard deviation by NumPy, which R calls too: the same bits in both."""
-    values = np.asarray(values, dtype=np.float64)
-    sd = float(np.std(values, ddof=1)) if len(values) > 1 else None
-    return {"mean": float(np.mean(values)), "sd": sd}
-
-
-def models_summary(models):
-    """model_summary of several models as one: each layer named model/layer, totals added."""
-    layers = [{**layer, "name": f"{model.name}/{layer['name']}"}
-              for model in models for layer in model_summary(model)["layers"]]
-    return {"layers": layers, "total_params": sum(layer["params"] for layer in layers)}

@@ -115,7 +115,8 @@ def main(argv=None):
     config = helpers.parse_cli(LESSON, argv)
     data = helpers.load_images(config)
     helpers.seed_everything(config["seed"], config["threads"])
-    model = compile_model(build_model(), config)
+    with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+        model = compile_model(build_model(), config)
     model.summary()
     print("Parameters per layer:", layer_params(model))
     # Step 3. Train with the fit loop every lesson shares (python/steps.py).

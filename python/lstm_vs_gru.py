@@ -68,7 +68,8 @@ def compare_on_dax(data, config):
     for kind in KINDS:
         for seed in seeds(config):
             helpers.seed_everything(seed, config["threads"])
-            model = steps.compile_forecaster(build_dax_model(kind, data, config), config)
+            with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+                model = steps.compile_forecaster(build_dax_model(kind, data, config), config)
             clock = helpers.stopwatch()
             history = helpers.history_lists(steps.train(model, data, config))
             seconds = clock()
@@ -107,8 +108,9 @@ def compare_on_adding(config):
     runs = []
     for kind in KINDS:
         helpers.seed_everything(config["seed"], config["threads"])
-        model = build_adding_model(kind, adding)
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate=adding["learning_rate"]), loss="mse")
+        with helpers.distribution_strategy(config).scope():
+            model = build_adding_model(kind, adding)
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=adding["learning_rate"]), loss="mse")
         clock = helpers.stopwatch()
         history = model.fit(x[train], y[train], validation_data=(x[test], y[test]),
                             epochs=adding["epochs"], batch_size=adding["batch_size"], shuffle=True, verbose=2)

@@ -1,9 +1,10 @@
-# Render every deck to self-contained HTML, offline.
+# Render every deck to self-contained HTML, offline, twice: the deck, and an instructor copy.
 #
 #   Rscript slides/render.R [outputs_dir] [html_dir]
 #
 # outputs_dir holds the lessons' results (default outputs/, from ./workshop run);
-# the HTML goes to html_dir (default <outputs_dir>/slides).
+# the decks go to html_dir (default <outputs_dir>/slides), and the instructor copies, the same
+# pages with the speaker notes shown under each slide, to html_dir/instructor/.
 
 script_dir <- function() {
   file <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
@@ -14,24 +15,65 @@ source(file.path(script_dir(), "_common.R"), chdir = TRUE)
 
 deck_lesson <- function(deck) sub("^[0-9]+_", "", tools::file_path_sans_ext(basename(deck)))
 
+# The lessons whose results a deck reads: its own, and any its header names under `lessons:`.
+# 00_foundations is no lesson itself; its header names the four foundations topics.
+deck_lessons <- function(deck) {
+  own <- intersect(deck_lesson(deck), c(names(load_spec()$lessons_by_hand), names(load_spec()$lessons)))
+  unique(c(own, unlist(rmarkdown::yaml_front_matter(deck)$lessons)))
+}
+
+html_text <- function(html) trimws(gsub("\\s+", " ", gsub("<[^>]+>", " ", html)))
+
+# Each slide's title and the minutes its notes give ("3 min." opens every note).
+slide_timings <- function(page) {
+  slides <- strsplit(page, '<div[^>]*class="slide section level2"', perl = TRUE)[[1L]][-1L]
+  do.call(rbind, lapply(slides, function(slide) {
+    title <- html_text(regmatches(slide, regexpr("(?s)<h1>.*?</h1>", slide, perl = TRUE)))
+    notes <- regmatches(slide, regexpr('(?s)<div class="instructor-notes">.*?</div>', slide, perl = TRUE))
+    minutes <- as.numeric(sub("^.*?([0-9]+(\\.[0-9]+)?) min.*$", "\\1", html_text(notes), perl = TRUE))
+    data.frame(title = if (length(title)) title else "", minutes = if (length(minutes)) minutes else NA_real_)
+  }))
+}
+
+# The title page gets a note too: the deck's timetable, worked out from the slides' notes.
+add_timetable <- function(page, timings) {
+  rows <- sprintf("<li>%s: %s min</li>", timings$title, format(timings$minutes))
+  note <- sprintf(paste0('<div class="instructor-notes"><p>%s min. This deck has %d slides after this one and takes',
+                         ' about %s minutes. Open the notes of every slide in this copy; project the plain deck.</p>',
+                         "<ol>%s</ol></div>"),
+                  2, nrow(timings), format(sum(timings$minutes, na.rm = TRUE) + 2), paste(rows, collapse = ""))
+  sub('(?s)(<div class="slide titlepage">.*?)(</div>)', paste0("\\1", note, "\n\\2"), page, perl = TRUE)
+}
+
+instructor_copy <- function(page) {
+  page <- sub("</head>", "<style>.instructor-notes { display: block; }</style>\n</head>", page, fixed = TRUE)
+  sub("<title>(.*?)</title>", "<title>\\1 (instructor)</title>", page, perl = TRUE)
+}
+
 main <- function(args = commandArgs(trailingOnly = TRUE)) {
   outputs <- outputs_dir(if (length(args) >= 1L) args[[1L]] else "outputs")
   html_dir <- if (length(args) >= 2L) args[[2L]] else file.path(outputs, "slides")
   decks <- list.files(file.path(WORKSHOP, "slides"), pattern = "^[0-9]+_.*\\.Rmd$", full.names = TRUE)
   # Check every deck's results first: one clear sentence beats a knitr traceback halfway through.
-  for (lesson in vapply(decks, deck_lesson, "")) {
+  for (lesson in unique(unlist(lapply(decks, deck_lessons)))) {
     if (length(missing_results(lesson, outputs)) > 0L) {
       message(sprintf("Error: the slides need the %s results in %s, and they are missing: run ./workshop run first.",
                       lesson, outputs))
       quit(status = 2L)
     }
   }
-  dir.create(html_dir, recursive = TRUE, showWarnings = FALSE)
+  dir.create(file.path(html_dir, "instructor"), recursive = TRUE, showWarnings = FALSE)
   for (deck in decks) {
     knitr::opts_knit$set(root.dir = NULL)   # a deck starts in slides/, as in RStudio
-    rmarkdown::render(deck, output_dir = normalizePath(html_dir),
-                      params = list(outputs = outputs), envir = new.env(parent = globalenv()), quiet = TRUE)
-    cat("Wrote", file.path(html_dir, sub("\\.Rmd$", ".html", basename(deck))), "\n")
+    path <- rmarkdown::render(deck, output_dir = normalizePath(html_dir),
+                              params = list(outputs = outputs), envir = new.env(parent = globalenv()), quiet = TRUE)
+    page <- paste(readLines(path, encoding = "UTF-8", warn = FALSE), collapse = "\n")
+    timings <- slide_timings(page)
+    page <- add_timetable(page, timings)
+    writeLines(page, path, useBytes = TRUE)
+    writeLines(instructor_copy(page), file.path(html_dir, "instructor", basename(path)), useBytes = TRUE)
+    cat(sprintf("Wrote %s: %d slides, about %s minutes (notes in instructor/%s)\n", path, nrow(timings) + 1L,
+                format(sum(timings$minutes, na.rm = TRUE) + 2), basename(path)))
   }
 }
 

@@ -15,11 +15,11 @@ equal: the default tolerance is 0. --tolerance lets you compare runs from two
 different machines, where CPU kernels may round differently. The weights are
 compared by the sha256 of their float32 bytes.
 
-The foundations lesson computes by hand in float64 in each language, adding in
-different orders, so there the bound is 1e-12 relative (the one issue 4 sets);
-its finite-difference gradients divide rounding noise by 2h = 2e-6, so they get
-1e-8 absolute; its keras_* values are float32 layers fed from two languages, so
-they get 1e-5 relative.
+The foundations topics (the spec's lessons_by_hand, one table each) compute by
+hand in float64 in each language, adding in different orders, so there the bound
+is 1e-12 relative (the one issue 4 sets); their finite-difference gradients
+divide rounding noise by 2h = 2e-6, so they get 1e-8 absolute; their keras_*
+values are float32 layers fed from two languages, so they get 1e-5 relative.
 """
 import argparse
 import json

@@ -7,14 +7,13 @@
 # The packages are the ones the workshop's R code calls (found by scanning it,
 # so the list cannot drift from the code) plus what they need to load, recursively.
 
-find_root <- function(dir = getwd()) {
-  dir <- normalizePath(dir)
-  while (!file.exists(file.path(dir, "shared_data", "spec.json"))) {
-    if (dirname(dir) == dir) stop("Run this inside the workshop folder.", call. = FALSE)
-    dir <- dirname(dir)
-  }
-  dir
-}
+# The workshop folder is the one R/helpers.R finds, the one way R finds it; this script
+# lies in tools/, beside R/. helpers.R only sets environment variables until a lesson
+# calls into Python, so sourcing it here starts no Python.
+local({
+  this_file <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+  source(file.path(dirname(if (length(this_file) == 1L) this_file else "tools/."), "..", "R", "helpers.R"))
+})
 
 # Called by name from outside R code: IRkernel from the Jupyter kernel spec.
 NOT_IN_CODE <- c("IRkernel")
@@ -83,7 +82,7 @@ lockfile <- function(root) {
 }
 
 main <- function(args = commandArgs(trailingOnly = TRUE)) {
-  root <- find_root()
+  root <- ROOT
   path <- if (length(args) > 0L) args[[1L]] else file.path(root, "renv.lock")
   json <- jsonlite::toJSON(lockfile(root), auto_unbox = TRUE, pretty = 2L)
   writeLines(json, path)

@@ -1,14 +1,25 @@
-# testthat runs with tests/R as the working directory; the lesson lives two
-# levels up and sources R/helpers.R relative to the workshop folder, so it is
-# sourced from there. It goes into its own environment so that its names
-# (main, show, ...) cannot collide with other lessons';
-# test-foundations.R copies them into its own file-level environment.
+# Each foundations topic goes into an environment of its own, so that its names
+# (main, slide_data, keras_examples, ...) cannot collide with another topic's;
+# test-foundations_<topic>.R copies them into its own file-level environment.
+# A topic finds R/helpers.R and R/foundations_common.R beside itself, so it can
+# be sourced from tests/R, testthat's working directory.
 foundations_root <- normalizePath(testthat::test_path("..", ".."))
 
-source_foundations <- function(envir) {
-  owd <- setwd(foundations_root)
-  on.exit(setwd(owd))
-  sys.source(file.path("R", "foundations.R"), envir = envir)
+source_topic <- function(topic, envir = new.env(parent = globalenv())) {
+  source(file.path(foundations_root, "R", paste0(topic, ".R")), local = envir)
   envir
 }
-foundations_env <- source_foundations(new.env(parent = globalenv()))
+
+# Sourcing a topic defines its name, the path it was sourced from, and functions; nothing else.
+expect_only_functions <- function(envir, topic) {
+  testthat::expect_equal(envir$LESSON, topic)
+  others <- setdiff(ls(envir), c("LESSON", "this_file"))
+  testthat::expect_true(all(vapply(others, \(n) is.function(envir[[n]]), logical(1))))
+}
+
+# What float32 arithmetic in Keras can promise.
+expect_f32 <- function(object, expected) {
+  testthat::expect_equal(unname(object), unname(expected), tolerance = 1e-5)
+}
+
+rows <- \(...) unname(rbind(...))

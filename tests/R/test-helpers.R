@@ -2,10 +2,18 @@
 mnist <- file.path(ROOT, "shared_data", "mnist")
 
 # ---- runtime --------------------------------------------------------------------
-test_that("the runtime environment is set before TensorFlow loads", {
-  expect_equal(Sys.getenv("TF_ENABLE_ONEDNN_OPTS"), "0")
-  expect_equal(Sys.getenv("KERAS_BACKEND"), "tensorflow")
-  expect_equal(Sys.getenv("KERAS_HOME"), file.path(ROOT, ".keras"))
+test_that("the workshop runtime beats a learner's own Keras settings", {
+  # A learner with KERAS_BACKEND=jax and a ~/.keras/keras.json asking for float16 still gets
+  # TensorFlow in float32 once helpers.R is sourced: the settings parity depends on win.
+  home <- tempfile("home")
+  dir.create(file.path(home, ".keras"), recursive = TRUE)
+  writeLines('{"backend": "jax", "floatx": "float16"}', file.path(home, ".keras", "keras.json"))
+  script <- sprintf(paste0('source("%s"); keras <- import_keras(); ',
+                           'cat(keras$backend$backend(), keras$config$floatx(), Sys.getenv("TF_ENABLE_ONEDNN_OPTS"))'),
+                    file.path(ROOT, "R", "helpers.R"))
+  out <- system2("Rscript", c("-e", shQuote(script)), stdout = TRUE, stderr = FALSE,
+                 env = c(paste0("HOME=", home), "KERAS_BACKEND=jax", "TF_ENABLE_ONEDNN_OPTS=1", "KERAS_HOME="))
+  expect_identical(strsplit(utils::tail(out, 1L), " ")[[1L]], c("tensorflow", "float32", "0"))
 })
 
 # ---- spec and CLI ---------------------------------------------------------------
@@ -30,6 +38,108 @@ test_that("unknown lesson, profile and dataset get one sentence", {
   expect_error(lesson_config("cnn_mnist", "huge"), "Unknown profile 'huge': choose one of quick, full.",
                fixed = TRUE, class = "workshop_error")
   expect_error(lesson_config("cnn_mnist", dataset = "cifar"), "Unknown dataset 'cifar'", class = "workshop_error")
+  expect_error(lesson_config("cnn_mnist", distribute = "tpu"),
+               "Unknown distribution 'tpu': choose one of none, mirrored.", fixed = TRUE, class = "workshop_error")
+  expect_identical(lesson_config("cnn_mnist")$distribute, "none")
+  expect_identical(parse_cli("cnn_mnist", "--distribute=mirrored")$distribute, "mirrored")
+})
+
+# The one sentence a workshop_error carries (or what the expression returned, if it did not refuse).
+refusal <- function(expr) tryCatch(expr, workshop_error = conditionMessage)
+
+test_that("the seed must be a whole number R can hold", {
+  for (seed in list("-5", -5, "4.5", 4.5, "abc", "1e3", "2147483648", 2^31, "")) {
+    expect_identical(refusal(lesson_config("cnn_mnist", seed = seed)),
+                     sprintf("The seed must be a whole number from 0 to 2147483647, not '%s'.", format(seed, scientific = FALSE)))
+  }
+})
+
+test_that("seeds at the edges of the range", {
+  expect_identical(lesson_config("cnn_mnist", seed = "0")$seed, 0L)
+  expect_identical(lesson_config("cnn_mnist", seed = "007")$seed, 7L)
+  expect_identical(lesson_config("cnn_mnist", seed = 3)$seed, 3L)
+  expect_identical(lesson_config("cnn_mnist", seed = 2147483647)$seed, 2147483647L)
+  # the full profile trains 3 seeds, seed, seed + 1, seed + 2: the last must fit too
+  expect_identical(lesson_config("lstm_vs_gru", "full", seed = 2147483645)$seed, 2147483645L)
+  expect_error(lesson_config("lstm_vs_gru", "full", seed = "2147483646"), "from 0 to 2147483645, not '2147483646'",
+               fixed = TRUE, class = "workshop_error")
+})
+
+test_that("parse_cli refuses repeated, empty and unknown options", {
+  cases <- list(
+    list(c("--seed", "3", "--seed=4"), "The option '--seed' is given twice: give it once."),
+    list(c("--out", "a", "--out", "a"), "The option '--out' is given twice: give it once."),
+    list("--out=", "The option '--out' needs a value."),
+    list("--profile", "The option '--profile' needs a value."),
+    list(c("--prof", "quick"), "Unknown option '--prof': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
+    list("quick", "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir, --distribute.")
+  )
+  for (case in cases) expect_identical(refusal(parse_cli("cnn_mnist", case[[1L]])), case[[2L]])
+})
+
+# The lesson's config as lesson_config builds it, with some spec values changed.
+spec_says <- function(lesson, profile = "quick", ...) {
+  utils::modifyList(lesson_config(lesson, profile), list(...), keep.null = TRUE)
+}
+
+test_that("check_profile refuses numbers no lesson can run with", {
+  cases <- list(
+    list(spec_says("cnn_mnist", n_train = 0L), "sets n_train to 0 for the quick profile of cnn_mnist: use a whole number above 0 (or null for all rows)."),
+    list(spec_says("cnn_mnist", n_test = -5L), "sets n_test to -5 for the quick profile of cnn_mnist: use a whole number above 0 (or null for all rows)."),
+    list(spec_says("cnn_mnist", n_val = NULL), "sets n_val to null for the quick profile of cnn_mnist: use a whole number above 0."),
+    list(spec_says("cnn_mnist", epochs = 2.5), "sets epochs to 2.5 for the quick profile of cnn_mnist: use a whole number above 0."),
+    list(spec_says("cnn_mnist", batch_size = 0L), "sets batch_size to 0 for"),
+    list(spec_says("cnn_mnist", seed = -1L), "sets seed to -1 for the quick profile of cnn_mnist: use a whole number from 0 to 2147483647."),
+    list(spec_says("lstm_vs_gru", n_seeds = 0L), "sets n_seeds to 0 for the quick profile of lstm_vs_gru"),
+    list(spec_says("rnn_forecaster", window = -20L), "sets window to -20 for"),
+    list(spec_says("rnn_forecaster", train_fraction = 1.5),
+         "sets train_fraction to 1.5 for the quick profile of rnn_forecaster: use a number between 0 and 1."),
+    list(spec_says("rnn_forecaster", val_fraction = 0L), "sets val_fraction to 0 for"),
+    list(spec_says("rnn_forecaster", train_fraction = 0.9, val_fraction = 0.1),
+         "sets train_fraction to 0.9 for the quick profile of rnn_forecaster: keep train_fraction + val_fraction below 1, so that a test part is left.")
+  )
+  for (case in cases) {
+    message <- refusal(check_profile(case[[1L]]))
+    expect_true(startsWith(message, "shared_data/spec.json sets ") && grepl(case[[2L]], message, fixed = TRUE), label = message)
+  }
+})
+
+test_that("check_profile keeps whole numbers and null row counts", {
+  config <- check_profile(spec_says("cnn_mnist", n_train = NULL, n_test = NULL, epochs = 3))
+  expect_null(config$n_train)
+  expect_null(config$n_test)
+  expect_identical(config$epochs, 3L)
+})
+
+test_that("check_out refuses a file or a path under one", {
+  dir <- tempfile("out")
+  dir.create(dir)
+  writeLines("{}", file.path(dir, "results.json"))
+  expect_identical(refusal(check_out(file.path(dir, "results.json"))), sprintf(
+    "The output folder %s/results.json is a file, not a folder: choose another with --out.", dir))
+  expect_identical(refusal(check_out(file.path(dir, "results.json", "a", "b"))), sprintf(
+    "The output folder %s/results.json/a/b lies under %s/results.json, which is a file, not a folder: choose another with --out.",
+    dir, dir))
+  expect_identical(list.files(dir, all.files = TRUE, no.. = TRUE), "results.json")
+})
+
+test_that("check_out accepts a new folder and leaves nothing behind", {
+  dir <- tempfile("out")
+  dir.create(dir)
+  check_out(file.path(dir, "new", "folder"))
+  check_out(dir)
+  expect_identical(list.files(dir, all.files = TRUE, no.. = TRUE), character())   # neither the folder nor the probe
+})
+
+test_that("check_out refuses a read-only folder", {
+  # root may write into any chmod 555 folder, but not into Linux's /sys
+  dir <- tempfile("out")
+  dir.create(dir)
+  Sys.chmod(dir, "555")
+  on.exit(Sys.chmod(dir, "755"))
+  if (Sys.info()[["effective_user"]] == "root") dir <- "/sys"
+  expect_error(check_out(file.path(dir, "workshop-out")), "cannot be written (Permission denied): choose another with --out",
+               fixed = TRUE, class = "workshop_error")
 })
 
 # ---- IDX reader -----------------------------------------------------------------
@@ -93,6 +203,59 @@ test_that("load_images refuses an oversized profile and names how to install a d
   config <- utils::modifyList(lesson_config("cnn_mnist", "quick", dataset = "mnist-full"),
                               list(data_dir = "/nonexistent"))
   expect_error(load_images(config), "not installed .* ./workshop data full-mnist", class = "workshop_error")
+})
+
+test_that("check_images refuses files that do not belong together", {
+  cases <- list(
+    list(array(0L, c(3L, 28L, 28L)), integer(2L), "i.gz holds 3 images but l.gz holds 2 labels: restore the dataset's files"),
+    list(array(0L, c(2L, 28L, 28L)), c(0L, 10L), "l.gz holds the label 10, but labels must be 0 to 9: restore"),
+    list(array(0L, c(2L, 28L, 27L)), integer(2L), "i.gz holds a 2x28x27 array, not 28x28 images: restore"),
+    list(array(0L, c(2L, 784L)), integer(2L), "i.gz holds a 2x784 array, not 28x28 images: restore"),
+    list(array(0L, c(2L, 28L, 28L)), array(0L, c(2L, 1L)), "l.gz holds a 2x1 array, not one label per image: restore")
+  )
+  for (case in cases) {
+    message <- refusal(check_images(case[[1L]], case[[2L]], "i.gz", "l.gz"))
+    expect_true(startsWith(message, case[[3L]]), label = message)
+    expect_true(endsWith(message, "with git checkout -- shared_data (or rerun ./workshop setup)."), label = message)
+  }
+})
+
+test_that("load_images refuses too many test rows or no training rows", {
+  expect_error(load_images(utils::modifyList(lesson_config("cnn_mnist", "quick"), list(n_test = 1001L))),
+               "asks for 1001 test rows, but mnist has only 1000", fixed = TRUE, class = "workshop_error")
+  config <- utils::modifyList(lesson_config("cnn_mnist", "quick"), list(n_train = NULL, n_val = 4000L), keep.null = TRUE)
+  expect_error(load_images(config), "asks for 4000 validation rows, but mnist has only 4000, which leaves none",
+               fixed = TRUE, class = "workshop_error")
+})
+
+# A data folder holding only this CSV text as the series, with a manifest that accepts it.
+series_in <- function(text) {
+  dir <- tempfile("data")
+  dir.create(file.path(dir, "series"), recursive = TRUE)
+  path <- file.path(dir, "series", "eustockmarkets.csv")
+  writeBin(charToRaw(text), path)
+  writeLines(paste0(digest::digest(file = path, algo = "sha256"), "  series/eustockmarkets.csv"),
+             file.path(dir, "MANIFEST.sha256"))
+  utils::modifyList(lesson_config("rnn_forecaster"), list(data_dir = dir))
+}
+
+test_that("load_series refuses empty files and ragged rows", {
+  cases <- list(
+    list("", "holds nothing, no data rows: restore it with git checkout -- shared_data."),
+    list('"t","DAX"\n\n', "holds only a header, no data rows: restore it with git checkout -- shared_data."),
+    list('"t","DAX"\n1,10\n2\n3,30\n', "Data row 2 of %s has a different number of fields (1) than the header (2)"),
+    list('"t","DAX"\n1,10\n\n2,20,5\n', "Data row 2 of %s has a different number of fields (3) than the header (2)"),
+    list('"t","DAX"\n1,"10,5"\n2,20,\n', "Data row 2 of %s has a different number of fields (3) than the header (2)")
+  )
+  for (case in cases) {
+    config <- series_in(case[[1L]])
+    csv <- file.path(config$data_dir, "series", "eustockmarkets.csv")
+    expect_error(load_series(config), sub("%s", csv, case[[2L]], fixed = TRUE), fixed = TRUE, class = "workshop_error")
+  }
+})
+
+test_that("load_series reads quoted fields and skips blank lines", {
+  expect_identical(load_series(series_in('"t","DAX","note"\n1,10.5,"a, b"\n\n2,11,\n')), c(10.5, 11))
 })
 
 # ---- results --------------------------------------------------------------------

@@ -4,6 +4,7 @@ import hashlib
 import gzip
 import subprocess
 
+import numpy as np
 import pytest
 
 from conftest import ROOT, run_lesson
@@ -51,6 +52,8 @@ def test_unknown_profile_and_dataset(language, previous_results):
     assert_refused(done, "Unknown profile 'huge': choose one of quick, full.", previous_results)
     done = run_lesson(language, "cnn_mnist", "--dataset", "cifar", "--out", str(previous_results))
     assert_refused(done, "Unknown dataset 'cifar'", previous_results)
+    done = run_lesson(language, "cnn_mnist", "--distribute", "tpu", "--out", str(previous_results))
+    assert_refused(done, "Unknown distribution 'tpu': choose one of none, mirrored.", previous_results)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -115,7 +118,8 @@ def test_r_already_on_another_python():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["run", "nope"], "Unknown lesson 'nope': choose one of foundations, cnn_mnist"),
+    (["run", "nope"], "Unknown lesson 'nope': choose one of foundations_convolution, foundations_pooling, "
+                        "foundations_backpropagation, foundations_recurrence, cnn_mnist"),
     (["run", "--profile", "huge"], "Unknown profile 'huge': choose one of quick, full."),
     (["frobnicate"], "Unknown command 'frobnicate'"),
     (["compare", "nope"], "Unknown lesson 'nope'"),
@@ -124,3 +128,64 @@ def test_workshop_command_refuses_unknown_names(args, message):
     done = subprocess.run([str(ROOT / "workshop"), *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
     assert message in error_sentence(done)
+
+
+# ---- Files that pass their checksum (a learner's own data and a fresh manifest) but do not fit ----
+TRAIN_IMAGES, TRAIN_LABELS = "mnist/train-images-idx3-ubyte.gz", "mnist/train-labels-idx1-ubyte.gz"
+
+
+def rewrite_idx(data_dir, key, change):
+    """Replace an IDX file of the copy by change(its array), written as a valid IDX file, and reseal it."""
+    path = data_dir / key
+    raw = gzip.decompress(path.read_bytes())
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * k:8 + 4 * k], "big") for k in range(ndim)]
+    array = change(np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims).copy())
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    path.write_bytes(gzip.compress(header + array.tobytes()))
+    reseal(data_dir, key)
+
+
+def set_first(value):
+    def change(array):
+        array[0] = value
+        return array
+    return change
+
+
+IDX_CASES = {   # the file changed, how, and the words of the sentence
+    "one label fewer than images": (TRAIN_LABELS, lambda a: a[:-1],
+                                    ["train-images-idx3-ubyte.gz holds 4000 images but",
+                                     "train-labels-idx1-ubyte.gz holds 3999 labels"]),
+    "a label outside 0..9": (TRAIN_LABELS, set_first(12),
+                             ["train-labels-idx1-ubyte.gz holds the label 12, but labels must be 0 to 9"]),
+}   # images that are not 28x28 and labels that are not 1-d: tests/{python,R} unit tests of check_images
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("case", list(IDX_CASES))
+def test_idx_files_that_do_not_fit(language, case, data_copy, previous_results):
+    key, change, words = IDX_CASES[case]
+    rewrite_idx(data_copy, key, change)
+    done = run_lesson(language, "cnn_mnist", "--data-dir", str(data_copy), "--out", str(previous_results))
+    for message in words:
+        assert_refused(done, message, previous_results)
+    assert "restore the dataset's files with git checkout -- shared_data" in done.stderr
+    assert "Epoch" not in done.stdout and "Traceback" not in done.stderr
+
+
+# ---- The command line: refused before any data is read or any training starts ----
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_negative_seed(language, previous_results):
+    done = run_lesson(language, "cnn_mnist", "--seed", "-5", "--out", str(previous_results))
+    assert_refused(done, "The seed must be a whole number from 0 to 2147483647, not '-5'.", previous_results)
+    assert "Traceback" not in done.stderr and "ValueError" not in done.stderr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_out_under_a_regular_file(language, previous_results):
+    out = previous_results / "results.json" / "run"
+    done = run_lesson(language, "cnn_mnist", "--out", str(out))
+    assert_refused(done, f"The output folder {out} lies under {previous_results / 'results.json'}, which is a file, "
+                         f"not a folder: choose another with --out.", previous_results)
+    assert "Epoch" not in done.stdout

@@ -1,15 +1,17 @@
-"""numpy and base R on the same stored random inputs, and the two results files.
+"""numpy and base R on the same stored random inputs, and the two results files, topic by topic.
 
-rpy2 runs only pure base-R code in-process (R/foundations.R's mechanics);
+rpy2 runs only pure base-R code in-process (the topics' mechanics);
 anything that touches reticulate runs in its own Rscript subprocess, because
 reticulate inside rpy2 crashes at interpreter exit.
 """
 
+import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +20,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python"))
 
-import foundations as fd  # noqa: E402
+TOPICS = list(json.loads((REPO / "shared_data" / "spec.json").read_text())["lessons_by_hand"])
+PLOTS = {"foundations_convolution": "feature_maps.png", "foundations_pooling": "c3_table.png",
+         "foundations_backpropagation": "gradient_check.png", "foundations_recurrence": "gradient_norms.png"}
 
 EXACT = 1e-12          # same double arithmetic, different order of additions
 NUMERIC_GRAD = 1e-8    # finite differences divide rounding noise by 2h = 2e-6
@@ -36,26 +40,49 @@ def r_to_numpy(value):
     return arr
 
 
+def r_topic(topic):
+    """The topic's R functions, sourced into an environment of their own (their names overlap)."""
+    import rpy2.robjects as ro  # noqa: PLC0415
+
+    env = ro.r["new.env"]()
+    ro.r["source"](str(REPO / "R" / f"{topic}.R"), local=env)
+    return env
+
+
 @pytest.fixture(scope="module")
 def r_random_examples():
     import rpy2.robjects as ro  # noqa: PLC0415
 
-    ro.r["setwd"](str(REPO))
-    ro.r["source"](str(REPO / "R" / "foundations.R"))
+    ro.r["setwd"](str(REPO / "tests"))   # a topic finds its helpers from its own place, not the working directory
+    examples = {}
+    for topic in TOPICS:
+        env = r_topic(topic)
+        res = ro.r("""function(env) with(env, c(
+            if (exists("slide_examples", inherits = FALSE)) slide_examples(),
+            if (exists("random_examples", inherits = FALSE)) random_examples(read_shared_inputs(LESSON))))""")(env)
+        examples[topic] = {name: r_to_numpy(res.rx2(name)) for name in res.names}
     assert not ro.r('"reticulate" %in% loadedNamespaces()')[0], "the mechanics must not load reticulate"
-    res = ro.r("c(slide_examples(), random_examples(read_shared_inputs()))")
-    return {name: r_to_numpy(res.rx2(name)) for name in res.names}
+    return examples
 
 
 @pytest.fixture(scope="module")
 def py_random_examples():
-    return fd.slide_examples() | fd.random_examples(fd.read_shared_inputs())
+    examples = {}
+    for topic in TOPICS:
+        module = importlib.import_module(topic)
+        ex = module.slide_examples() if hasattr(module, "slide_examples") else {}
+        if hasattr(module, "random_examples"):
+            ex |= module.random_examples(module.read_shared_inputs(topic))
+        examples[topic] = ex
+    return examples
 
 
-def test_same_examples_in_process(r_random_examples, py_random_examples):
-    assert set(r_random_examples) == set(py_random_examples)
-    for name, mine in py_random_examples.items():
-        theirs = r_random_examples[name]
+@pytest.mark.parametrize("topic", TOPICS)
+def test_same_examples_in_process(r_random_examples, py_random_examples, topic):
+    r_examples, py_examples = r_random_examples[topic], py_random_examples[topic]
+    assert py_examples and set(r_examples) == set(py_examples)
+    for name, mine in py_examples.items():
+        theirs = r_examples[name]
         mine = np.asarray(mine, dtype=float)
         assert theirs.shape == mine.shape or (mine.ndim == 0 and theirs.shape == (1,)), name
         tol = NUMERIC_GRAD if "numeric" in name or "gradcheck" in name else EXACT
@@ -66,46 +93,47 @@ def test_r_cells_called_directly_match_numpy():
     """Call single base-R functions with Python-side numbers, not just whole examples."""
     import rpy2.robjects as ro  # noqa: PLC0415
 
-    inputs = fd.read_shared_inputs()
-    ro.r["source"](str(REPO / "R" / "foundations.R"))
+    import foundations_convolution  # noqa: PLC0415
+    import foundations_recurrence  # noqa: PLC0415
+
+    inputs = foundations_convolution.read_shared_inputs("foundations_convolution")
 
     def r_matrix(a):
         a = np.asarray(a, dtype=float)
         return ro.r["matrix"](ro.FloatVector(a.ravel(order="F")), nrow=a.shape[0], ncol=a.shape[1])
 
+    conv = r_topic("foundations_convolution")
     c = inputs["conv"]
-    got = r_to_numpy(ro.r["conv2d"](r_matrix(c["image2d"]), r_matrix(c["kernel2d"]),
+    got = r_to_numpy(conv["conv2d"](r_matrix(c["image2d"]), r_matrix(c["kernel2d"]),
                                     stride=ro.IntVector([2, 1]), padding=1))
-    want = fd.conv2d(c["image2d"], c["kernel2d"], stride=(2, 1), padding=1)
+    want = foundations_convolution.conv2d(c["image2d"], c["kernel2d"], stride=(2, 1), padding=1)
     assert got.shape == want.shape and np.allclose(got, want, rtol=0, atol=EXACT)
 
+    rec = r_topic("foundations_recurrence")
     s = inputs["lstm"]
-    p = ro.r["keras_lstm_to_slide"](r_matrix(s["kernel"]), r_matrix(s["recurrent_kernel"]),
-                                    ro.FloatVector(s["bias"]))
+    p = rec["keras_lstm_to_slide"](r_matrix(s["kernel"]), r_matrix(s["recurrent_kernel"]),
+                                   ro.FloatVector(s["bias"]))
     h0 = ro.FloatVector([0.1, -0.2, 0.3, 0.0])
-    got = r_to_numpy(ro.r["lstm_forward"](r_matrix(s["x"]), p, h0, h0).rx2("c"))
-    want = fd.lstm_forward(s["x"], fd.keras_lstm_to_slide(s["kernel"], s["recurrent_kernel"], s["bias"]),
-                           np.array(h0), np.array(h0))["c"]
+    got = r_to_numpy(rec["lstm_forward"](r_matrix(s["x"]), p, h0, h0).rx2("c"))
+    want = foundations_recurrence.lstm_forward(
+        s["x"], foundations_recurrence.keras_lstm_to_slide(s["kernel"], s["recurrent_kernel"], s["bias"]),
+        np.array(h0), np.array(h0))["c"]
     assert np.allclose(got, want, rtol=0, atol=EXACT)
 
 
-def run_both_lessons(outputs):
-    """Each lesson as a program, in its own process, side by side, writing into outputs/<language>/."""
+def run_both_languages(topic, outputs):
+    """One topic as a program in each language, each in its own process, from outside the workshop."""
     rscript = shutil.which("Rscript")
     assert rscript, "Rscript is not on PATH"
-    env = dict(os.environ)
-    procs = {
-        "python": subprocess.Popen([sys.executable, "python/foundations.py", "--out", str(outputs / "python")], cwd=REPO, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-        "r": subprocess.Popen([rscript, "R/foundations.R", "--out", str(outputs / "r")], cwd=REPO, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-    }
-    outputs = {}
-    for lang, proc in procs.items():
-        out, _ = proc.communicate(timeout=300)
-        assert proc.returncode == 0, f"{lang} lesson failed:\n{out[-3000:]}"
-        outputs[lang] = out
-    return outputs
+    commands = {"python": [sys.executable, str(REPO / "python" / f"{topic}.py")],
+                "r": [rscript, str(REPO / "R" / f"{topic}.R")]}
+    printed = {}
+    for lang, command in commands.items():
+        done = subprocess.run([*command, "--out", str(outputs / lang / topic)], cwd=outputs, env=dict(os.environ),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+        assert done.returncode == 0, f"{lang} {topic} failed:\n{done.stdout[-3000:]}"
+        printed[lang] = done.stdout
+    return printed
 
 
 @pytest.fixture(scope="module")
@@ -115,25 +143,35 @@ def lesson_outputs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def results(lesson_outputs):
-    printed = run_both_lessons(lesson_outputs)
-    loaded = {lang: json.loads((lesson_outputs / lang / "results.json").read_text())
-              for lang in ("python", "r")}
+    # Two topics at a time: most of each run is starting TensorFlow, and there are two cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        printed = dict(zip(TOPICS, pool.map(lambda topic: run_both_languages(topic, lesson_outputs), TOPICS)))
+    loaded = {topic: {lang: json.loads((lesson_outputs / lang / topic / "results.json").read_text())
+                      for lang in ("python", "r")} for topic in TOPICS}
     return loaded, printed
 
 
-def test_results_files_have_the_agreed_shape(results, lesson_outputs):
+def test_every_example_belongs_to_exactly_one_topic(results):
     loaded, _ = results
-    for lang, res in loaded.items():
+    names = [name for topic in TOPICS for name in loaded[topic]["python"]["examples"]]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_results_files_have_the_agreed_shape(results, lesson_outputs, topic):
+    loaded, _ = results
+    for lang, res in loaded[topic].items():
         assert res["schema"] == "workshop-results/1"
-        assert res["lesson"] == "foundations"
+        assert res["lesson"] == topic
         assert res["language"] == lang
         assert isinstance(res["versions"], dict) and res["versions"]
-        assert (lesson_outputs / lang / "gradient_norms.png").stat().st_size > 1000
+        assert (lesson_outputs / lang / topic / PLOTS[topic]).stat().st_size > 1000
 
 
-def test_results_files_agree(results):
+@pytest.mark.parametrize("topic", TOPICS)
+def test_results_files_agree(results, topic):
     loaded, _ = results
-    py, r = loaded["python"]["examples"], loaded["r"]["examples"]
+    py, r = loaded[topic]["python"]["examples"], loaded[topic]["r"]["examples"]
     assert list(py) == list(r), "same example names in the same order"
     for name in py:
         a, b = np.asarray(py[name], dtype=float), np.asarray(r[name], dtype=float)
@@ -148,8 +186,8 @@ def test_results_files_agree(results):
 
 def test_results_carry_the_slide_values(results):
     loaded, _ = results
-    for res in loaded.values():
-        ex = res["examples"]
+    for lang in ("python", "r"):
+        ex = {name: value for topic in TOPICS for name, value in loaded[topic][lang]["examples"].items()}
         assert ex["sobel_valid"][0] == [0, -1020, -1020, 0]
         assert ex["kernel2x2_output"] == [[9, 32], [14, 26]]
         assert ex["rgb_output"] == -25
@@ -163,14 +201,18 @@ def test_full_precision_in_json(results, r_random_examples, py_random_examples):
     # Each file must read back bit for bit what its own language computed:
     # 15 significant digits (jsonlite's limit) would fail this.
     loaded, _ = results
-    for name in ("lstm_a", "gru_h_reset_after", "tiny_cnn_dW", "random_multichannel"):
-        assert np.array_equal(np.asarray(loaded["r"]["examples"][name]), r_random_examples[name]), name
-        assert np.array_equal(np.asarray(loaded["python"]["examples"][name]), py_random_examples[name]), name
+    for topic, name in (("foundations_recurrence", "lstm_a"), ("foundations_recurrence", "gru_h_reset_after"),
+                        ("foundations_backpropagation", "tiny_cnn_dW"),
+                        ("foundations_convolution", "random_multichannel")):
+        assert np.array_equal(np.asarray(loaded[topic]["r"]["examples"][name]), r_random_examples[topic][name]), name
+        assert np.array_equal(np.asarray(loaded[topic]["python"]["examples"][name]),
+                              py_random_examples[topic][name]), name
 
 
 def test_printed_walkthrough_mentions_the_corrections(results):
     _, printed = results
-    for out in printed.values():
+    for lang in ("python", "r"):
+        out = "".join(printed[topic][lang] for topic in TOPICS)
         assert "stride 3 down and 2 across" in out
         assert "12, not 10" in out
         assert "1541" in out and "2,416" in out

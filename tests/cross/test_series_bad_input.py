@@ -5,6 +5,7 @@ import hashlib
 import pytest
 
 from conftest import run_lesson
+from test_bad_input import assert_refused, previous_results, reseal  # noqa: F401 (a fixture)
 
 CSV = "series/eustockmarkets.csv"
 HEADER = '"t","time","DAX","SMI","CAC","FTSE"'
@@ -59,3 +60,24 @@ def test_nan_message_names_the_row(data_copy):
     done = run_lesson("python", "lstm_vs_gru", "--data-dir", str(data_copy), "--out", str(data_copy / "o"))
     assert done.returncode == 2
     assert "missing or non-numeric value ('NaN') on data row 3" in done.stderr
+
+
+ROWS = [f"{i + 1},{1991 + i / 260:.6f},{1000 + i},1,1,1" for i in range(400)]
+LINE_CASES = {
+    # a stray field before the DAX: Python used to read 99 as that day's DAX, R to wrap the row
+    # (a row with a field too few, and a file with no rows, are the unit tests' cases)
+    "a row with a field too many": (
+        [HEADER, *ROWS[:40], "41,1991.153846,99,1040,1,1,1", *ROWS[41:]],
+        "Data row 41 of {csv} has a different number of fields (7) than the header (6): fix that row"),
+}
+
+
+@pytest.mark.parametrize("language", ["python", "r"])
+@pytest.mark.parametrize("case", list(LINE_CASES))
+def test_malformed_csv_gets_one_sentence_and_exit_2(language, case, data_copy, previous_results):
+    lines, message = LINE_CASES[case]
+    (data_copy / CSV).write_text("\n".join(lines) + "\n")
+    reseal(data_copy, CSV)
+    done = run_lesson(language, "rnn_forecaster", "--data-dir", str(data_copy), "--out", str(previous_results))
+    assert_refused(done, message.format(csv=data_copy / CSV), previous_results)
+    assert "Traceback" not in done.stderr and "Epoch" not in done.stdout

@@ -1,7 +1,15 @@
-"""Every deck renders offline with every chunk run, and the figures it quotes are the lessons' results."""
+"""Every deck renders offline with every chunk run, and the figures it quotes are the lessons' results.
+
+Rendered as a person sees it, in headless Chromium: equations are laid out as maths, and no page
+fetches anything from the network. Every slide carries a speaker note with its length in minutes,
+and the instructor copy shows the notes that the deck hides.
+"""
 import json
 import re
+import shutil
+import socket
 import subprocess
+import threading
 from html.parser import HTMLParser
 
 import pytest
@@ -10,11 +18,22 @@ from conftest import ROOT
 
 DECKS = sorted((ROOT / "slides").glob("[0-9][0-9]_*.Rmd"))
 LESSONS = [re.sub(r"^\d+_", "", deck.stem) for deck in DECKS]
+SPEC = json.loads((ROOT / "shared_data" / "spec.json").read_text())
+KNOWN = [*SPEC["lessons_by_hand"], *SPEC["lessons"]]
+
+
+def deck_lessons(deck):
+    """The lessons whose results a deck reads, as slides/render.R finds them: its own, and its header's `lessons:`."""
+    own = [lesson for lesson in [re.sub(r"^\d+_", "", deck.stem)] if lesson in KNOWN]
+    listed = re.search(r"^lessons: \[(.*)\]$", deck.read_text(), re.M)
+    return own + (re.split(r",\s*", listed.group(1)) if listed else [])
+
 
 # Figures each deck must quote; every other tagged figure is checked too.
 REQUIRED = {
-    "foundations": ["foundations/r/examples/lenet_c3_params", "foundations/r/examples/rnn_hidden/4",
-                    "foundations/r/examples/rgb_output", "foundations/python/examples/tiny_cnn_gradcheck_max_abs_diff"],
+    "foundations": ["foundations_pooling/r/examples/lenet_c3_params", "foundations_recurrence/r/examples/rnn_hidden/4",
+                    "foundations_convolution/r/examples/rgb_output",
+                    "foundations_backpropagation/python/examples/tiny_cnn_gradcheck_max_abs_diff"],
     "cnn_mnist": [f"cnn_mnist/{language}/{field}" for language in ("python", "r")
                   for field in ("test/accuracy", "model/total_params")],
     "lenet5": [f"lenet5/{language}/{field}" for language in ("python", "r")
@@ -65,7 +84,7 @@ def shown(value, spec):
 
 @pytest.fixture(scope="module")
 def rendered(quick_outputs, tmp_path_factory):
-    for lesson in LESSONS:
+    for lesson in [lesson for deck in DECKS for lesson in deck_lessons(deck)]:
         outputs = quick_outputs(lesson)
     html_dir = tmp_path_factory.mktemp("slides")
     done = subprocess.run(["Rscript", "slides/render.R", str(outputs), str(html_dir)], cwd=ROOT,
@@ -76,10 +95,10 @@ def rendered(quick_outputs, tmp_path_factory):
 
 def test_there_is_a_deck_per_lesson():
     assert LESSONS[:2] == ["foundations", "cnn_mnist"]
-    for lesson in LESSONS:
+    covered = [lesson for deck in DECKS for lesson in deck_lessons(deck)]
+    for lesson in covered:
         assert (ROOT / "python" / f"{lesson}.py").exists() and (ROOT / "R" / f"{lesson}.R").exists()
-    written = {path.stem for path in (ROOT / "python").glob("*.py")} & {path.stem for path in (ROOT / "R").glob("*.R")}
-    assert written - {"helpers"} <= set(LESSONS), f"no deck for {written - {'helpers'} - set(LESSONS)}"
+    assert set(KNOWN) <= set(covered), f"no deck for {set(KNOWN) - set(covered)}"
 
 
 @pytest.mark.parametrize("deck", DECKS, ids=LESSONS)
@@ -125,3 +144,198 @@ def test_missing_results_fail_with_one_sentence(tmp_path):
     message = done.stderr.strip()
     assert message.endswith("run ./workshop run first.") and "\n" not in message, message
     assert not (tmp_path / "html").exists()
+
+
+# ---- speaker notes ---------------------------------------------------------------------------
+class Slides(HTMLParser):
+    """Each slide's title and the text of its speaker notes (div.instructor-notes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.slides, self._divs = [], []   # _divs: for each open div, what it is
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "div":
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        kind = "slide" if "slide" in classes else "notes" if "instructor-notes" in classes else None
+        if kind == "slide":
+            self.slides.append({"classes": classes, "notes": ""})
+        self._divs.append(kind)
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._divs:
+            self._divs.pop()
+
+    def handle_data(self, data):
+        if "notes" in self._divs and self.slides:
+            self.slides[-1]["notes"] += data
+
+
+def slides_of(page):
+    parsed = Slides()
+    parsed.feed(page)
+    return parsed.slides
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=LESSONS)
+def test_every_slide_has_notes_saying_how_long(rendered, deck):
+    _, html_dir = rendered
+    slides = slides_of((html_dir / f"{deck.stem}.html").read_text(encoding="utf-8"))
+    assert len(slides) >= 8, f"{deck.name} has only {len(slides)} slides"
+    for number, slide in enumerate(slides, start=1):
+        words = slide["notes"].split()
+        assert len(words) >= 12, f"{deck.name}, slide {number}: no speaker notes"
+        assert re.match(r"\d+(\.\d+)? min\b", " ".join(words)), f"{deck.name}, slide {number}: notes must open with 'N min.'"
+
+
+def test_notes_are_hidden_in_the_deck_and_shown_to_the_instructor(rendered):
+    _, html_dir = rendered
+    css = (ROOT / "slides" / "workshop.css").read_text()
+    assert re.search(r"\.instructor-notes \{ display: none;", css)
+    for deck in DECKS:
+        page = (html_dir / f"{deck.stem}.html").read_text(encoding="utf-8")
+        copy = (html_dir / "instructor" / f"{deck.stem}.html").read_text(encoding="utf-8")
+        assert ".instructor-notes { display: block; }" in copy and ".instructor-notes { display: block; }" not in page
+        assert [s["notes"] for s in slides_of(copy)] == [s["notes"] for s in slides_of(page)], deck.name
+
+
+def test_notes_in_the_source_reach_the_page():
+    # pandoc drops `::: notes` from Slidy; slides/notes.lua must rename it, or every note vanishes.
+    done = subprocess.run(["pandoc", "-t", "slidy", "--lua-filter", str(ROOT / "slides" / "notes.lua")],
+                          input="## A\n\ntext\n\n::: notes\n2 min. Say this.\n:::\n", capture_output=True, text=True)
+    assert '<div class="instructor-notes">' in done.stdout and "Say this." in done.stdout, done.stdout + done.stderr
+
+
+# ---- equations -------------------------------------------------------------------------------
+TEX = re.compile(r"\$\$|\\(frac|sum|prod|sigma|tanh|left|right|begin|operatorname|mathrm|partial|tilde|hat"
+                 r"|cdot|odot|qquad|quad|text|mathbb|lfloor)\b")
+
+
+class Text(HTMLParser):
+    """The page's visible prose: no code, no scripts or styles, and no TeX kept inside MathML annotations."""
+
+    SKIP = {"pre", "code", "script", "style", "annotation"}
+
+    def __init__(self):
+        super().__init__()
+        self.text, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in self.SKIP
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in self.SKIP and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=LESSONS)
+def test_equations_are_mathml_not_tex(rendered, deck):
+    _, html_dir = rendered
+    page = (html_dir / f"{deck.stem}.html").read_text(encoding="utf-8")
+    parsed = Text()
+    parsed.feed(page)
+    raw = TEX.search(" ".join(parsed.text))
+    assert raw is None, f"{deck.name} shows raw TeX: {raw.group(0)!r}"
+    if "$$" in deck.read_text():
+        assert '<math display="block"' in page, f"{deck.name} has display equations but no MathML"
+    # MathML Core ignores mathvariant on <mstyle>: \mathrm{softmax} would print as italic s o f t m a x.
+    assert '<mstyle mathvariant="normal">' not in page, f"{deck.name}: write \\operatorname{{}} or \\text{{}}, not \\mathrm{{}}"
+
+
+# ---- the pages as Chromium draws them --------------------------------------------------------
+CHROMIUM = shutil.which("chromium")
+# Chromium's own services, which it calls whatever page it shows; everything else would be the page.
+BROWSER_SERVICES = {"clients2.google.com", "update.googleapis.com", "accounts.google.com",
+                    "redirector.gvt1.com", "optimizationguide-pa.googleapis.com", "safebrowsing.googleapis.com"}
+
+
+class Trap:
+    """A proxy on the loopback that answers nothing and records every request sent to it."""
+
+    def __init__(self):
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen()
+        self.port = self.server.getsockname()[1]
+        self.requests = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            with client:
+                client.settimeout(2)
+                try:
+                    self.requests.append(client.recv(1000).split(b"\r\n")[0].decode(errors="replace"))
+                except OSError:
+                    pass
+
+    def page_requests(self):
+        hosts = [(re.search(r"^\w+ (?:\w+://)?([^/:\s]+)", line) or [None, line])[1] for line in self.requests]
+        return [line for line, host in zip(self.requests, hosts) if host not in BROWSER_SERVICES]
+
+    def close(self):
+        self.server.close()
+
+
+def chromium(page, tmp_path):
+    """Open a page in headless Chromium behind the trap; return its DOM after the scripts ran, and the requests."""
+    assert CHROMIUM, "Chromium is missing: apt-get install chromium (it is in apt-packages.txt)."
+    trap = Trap()
+    try:
+        done = subprocess.run([
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+            f"--proxy-server=http://127.0.0.1:{trap.port}", "--proxy-bypass-list=<-loopback>",
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+            "--virtual-time-budget=3000", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout, trap.page_requests()
+    finally:
+        trap.close()
+
+
+# Measures, in the browser, whether fractions are laid out as maths: numerator above denominator.
+PROBE = """<script>
+(function () {
+  var fractions = Array.prototype.slice.call(document.querySelectorAll("math mfrac"), 0, 30);
+  var stacked = fractions.filter(function (f) {
+    var top = f.children[0].getBoundingClientRect(), bottom = f.children[1].getBoundingClientRect();
+    return top.height > 0 && top.bottom <= bottom.top + 1;
+  });
+  document.body.setAttribute("data-fractions", fractions.length + " " + stacked.length);
+})();
+</script>"""
+
+def test_the_trap_catches_a_page_that_fetches(tmp_path):
+    page = tmp_path / "fetches.html"
+    page.write_text('<html><body><p>x</p><img src="http://example.invalid/pixel.png"></body></html>')
+    _, requests = chromium(page, tmp_path)
+    assert any("example.invalid/pixel.png" in line for line in requests), requests
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=LESSONS)
+def test_chromium_draws_the_deck_offline(rendered, deck, tmp_path):
+    _, html_dir = rendered
+    page = tmp_path / f"{deck.stem}.html"
+    page.write_text((html_dir / f"{deck.stem}.html").read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
+                    encoding="utf-8")
+    dom, requests = chromium(page, tmp_path)
+    assert requests == [], f"{deck.name} fetched {requests}"
+    # After the scripts ran, everything the page loads is inside it (links a person may click are not loads).
+    loads = re.findall(r"<(?:img|script|iframe|source|video|audio|embed)\b[^>]*\bsrc=\"([^\"]*)\"", dom)
+    loads += re.findall(r"<link\b[^>]*\bhref=\"([^\"]*)\"", dom) + re.findall(r"url\(['\"]?([^'\")]+)", dom)
+    outside = [url[:80] for url in loads if not url.startswith(("data:", "#", "about:"))]
+    assert outside == [], f"{deck.name} loads {outside}"
+    counted = re.search(r'data-fractions="(\d+) (\d+)"', dom)
+    assert counted, "the probe did not run"
+    fractions, stacked = map(int, counted.groups())
+    if "\\frac" in deck.read_text():
+        assert fractions > 0 and stacked == fractions, f"{deck.name}: {stacked} of {fractions} fractions drawn as maths"

@@ -23,6 +23,15 @@ ONLY_IN = {
         "to_json": "jsonlite stops at 15 significant digits; Python's json writes every double exactly",
         "stop_or_exit": "Python's sys.exit ends a script; R must not quit an interactive session",
     },
+    ("foundations_common", "python"): {
+        "make_shared_inputs": "the shared random inputs are drawn once, by NumPy's generator; R reads the file",
+        "write_shared_inputs": "writes that file (python/foundations_common.py --make-inputs)",
+    },
+    ("foundations_common", "r"): {
+        "np_f32": "R arrays reach Keras as float32 NumPy arrays through reticulate; Python has them already",
+        "as_batch": "R prepends the batch axis by hand; Python writes x[None]",
+        "%as%": "R's with(context %as% name, ...) for Python's `with ... as`, without loading reticulate early",
+    },
     ("helpers", "python"): {
         "plain": "json.dumps needs a hook for NumPy numbers; R's to_json handles its own types",
         "pyplot": "matplotlib needs its file-only backend chosen before pyplot loads; R's png() needs nothing",
@@ -82,3 +91,22 @@ def test_the_check_catches_a_renamed_function(r_functions, tmp_path):
     source = (ROOT / "python" / "cnn_mnist.py").read_text().replace("def build_model(", "def make_model(")
     (tmp_path / "cnn_mnist.py").write_text(source)
     assert python_functions(tmp_path / "cnn_mnist.py") != r_functions["cnn_mnist"]
+
+
+@pytest.mark.parametrize("where", ["R", "tmp"])
+def test_an_r_lesson_runs_from_any_folder(where, tmp_path):
+    """Rscript R/x.R from the R folder or from anywhere finds helpers.R and the spec, as Python does.
+
+    (Every lesson run of the parity tests also starts outside the workshop folder.)"""
+    cwd = ROOT / "R" if where == "R" else tmp_path
+    script = "lenet5.R" if where == "R" else str(ROOT / "R" / "lenet5.R")
+    done = subprocess.run(["Rscript", script, "--profile", "huge"], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "Error: Unknown profile 'huge': choose one of quick, full, fashion-full."
+
+
+def test_an_r_lesson_sourced_from_another_working_directory_finds_its_helpers(tmp_path):
+    script = f'setwd("{tmp_path}"); source("{ROOT / "R" / "rnn_forecaster.R"}"); cat(LESSON, ROOT, exists("train"))'
+    done = subprocess.run(["Rscript", "-e", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-3:] == ["rnn_forecaster", str(ROOT), "TRUE"]

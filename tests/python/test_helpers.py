@@ -2,6 +2,10 @@
 import gzip
 import hashlib
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,11 +24,18 @@ def write_gz(path, payload):
 
 
 # ---- runtime --------------------------------------------------------------------
-def test_runtime_env_is_set_before_tensorflow_loads():
-    import os
-    assert os.environ["TF_ENABLE_ONEDNN_OPTS"] == "0"
-    assert os.environ["KERAS_BACKEND"] == "tensorflow"
-    assert os.environ["KERAS_HOME"] == str(ROOT / ".keras")
+def test_the_workshop_runtime_beats_a_learners_own_keras_settings(tmp_path):
+    """A learner with KERAS_BACKEND=jax and a ~/.keras/keras.json asking for float16 still gets
+    TensorFlow in float32 once helpers is imported: the settings parity depends on win."""
+    (tmp_path / ".keras").mkdir()
+    (tmp_path / ".keras" / "keras.json").write_text('{"backend": "jax", "floatx": "float16"}')
+    env = {**os.environ, "HOME": str(tmp_path), "KERAS_BACKEND": "jax", "TF_ENABLE_ONEDNN_OPTS": "1"}
+    env.pop("KERAS_HOME", None)
+    script = ("import sys; sys.path.insert(0, 'python'); import helpers, keras, os; "
+              "print(keras.backend.backend(), keras.config.floatx(), os.environ['TF_ENABLE_ONEDNN_OPTS'])")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["tensorflow", "float32", "0"]
 
 
 # ---- spec and CLI ---------------------------------------------------------------
@@ -39,16 +50,116 @@ def test_quick_profile_merges_spec_and_cli():
 def test_parse_cli_reads_options():
     config = helpers.parse_cli("cnn_mnist", ["--profile", "full", "--dataset", "fashion", "--seed", "3"])
     assert (config["profile"], config["dataset"], config["seed"]) == ("full", "fashion", 3)
+    assert config["distribute"] == "none"
+    assert helpers.parse_cli("cnn_mnist", ["--distribute=mirrored"])["distribute"] == "mirrored"
 
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"lesson": "nope"}, "Unknown lesson 'nope'"),
     ({"lesson": "cnn_mnist", "profile": "huge"}, "Unknown profile 'huge': choose one of quick, full."),
     ({"lesson": "cnn_mnist", "dataset": "cifar"}, "Unknown dataset 'cifar'"),
+    ({"lesson": "cnn_mnist", "distribute": "tpu"}, "Unknown distribution 'tpu': choose one of none, mirrored."),
 ])
 def test_unknown_lesson_profile_dataset(kwargs, message):
     with pytest.raises(WorkshopError, match=message):
         helpers.lesson_config(**kwargs)
+
+
+@pytest.mark.parametrize("seed", ["-5", -5, "4.5", 4.5, "abc", "1e3", "2147483648", 2**31, ""])
+def test_seed_must_be_a_whole_number_r_can_hold(seed):
+    with pytest.raises(WorkshopError) as refused:
+        helpers.lesson_config("cnn_mnist", seed=seed)
+    assert str(refused.value) == f"The seed must be a whole number from 0 to 2147483647, not '{seed}'."
+
+
+def test_seeds_at_the_edges_of_the_range():
+    assert helpers.lesson_config("cnn_mnist", seed="0")["seed"] == 0
+    assert helpers.lesson_config("cnn_mnist", seed="007")["seed"] == 7
+    assert helpers.lesson_config("cnn_mnist", seed=3.0)["seed"] == 3
+    assert helpers.lesson_config("cnn_mnist", seed=2147483647)["seed"] == 2147483647
+    # the full profile trains 3 seeds, seed, seed + 1, seed + 2: the last must fit too
+    assert helpers.lesson_config("lstm_vs_gru", "full", seed=2147483645)["seed"] == 2147483645
+    with pytest.raises(WorkshopError, match="from 0 to 2147483645, not '2147483646'"):
+        helpers.lesson_config("lstm_vs_gru", "full", seed=2147483646)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--seed", "3", "--seed=4"], "The option '--seed' is given twice: give it once."),
+    (["--out", "a", "--out", "a"], "The option '--out' is given twice: give it once."),
+    (["--out="], "The option '--out' needs a value."),
+    (["--profile"], "The option '--profile' needs a value."),
+    (["--prof", "quick"], "Unknown option '--prof': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
+    (["quick"], "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
+])
+def test_parse_cli_refuses_repeated_empty_and_unknown_options(argv, message):
+    with pytest.raises(WorkshopError) as refused:
+        helpers.parse_cli("cnn_mnist", argv)
+    assert str(refused.value) == message
+
+
+def spec_says(lesson, profile="quick", **changes):
+    """The lesson's config as lesson_config builds it, with some spec values changed."""
+    return {**helpers.lesson_config(lesson, profile), **changes}
+
+
+@pytest.mark.parametrize("lesson, changes, message", [
+    ("cnn_mnist", {"n_train": 0}, "sets n_train to 0 for the quick profile of cnn_mnist: "
+                                  "use a whole number above 0 (or null for all rows)."),
+    ("cnn_mnist", {"n_test": -5}, "sets n_test to -5 for the quick profile of cnn_mnist: "
+                                  "use a whole number above 0 (or null for all rows)."),
+    ("cnn_mnist", {"n_val": None}, "sets n_val to null for the quick profile of cnn_mnist: use a whole number above 0."),
+    ("cnn_mnist", {"epochs": 2.5}, "sets epochs to 2.5 for the quick profile of cnn_mnist: use a whole number above 0."),
+    ("cnn_mnist", {"batch_size": 0}, "sets batch_size to 0 for"),
+    ("cnn_mnist", {"seed": -1}, "sets seed to -1 for the quick profile of cnn_mnist: use a whole number from 0 to 2147483647."),
+    ("lstm_vs_gru", {"n_seeds": 0}, "sets n_seeds to 0 for the quick profile of lstm_vs_gru"),
+    ("rnn_forecaster", {"window": -20}, "sets window to -20 for"),
+    ("rnn_forecaster", {"train_fraction": 1.5}, "sets train_fraction to 1.5 for the quick profile of rnn_forecaster: "
+                                                "use a number between 0 and 1."),
+    ("rnn_forecaster", {"val_fraction": 0}, "sets val_fraction to 0 for"),
+    ("rnn_forecaster", {"train_fraction": 0.9, "val_fraction": 0.1},
+     "sets train_fraction to 0.9 for the quick profile of rnn_forecaster: "
+     "keep train_fraction + val_fraction below 1, so that a test part is left."),
+])
+def test_check_profile_refuses_numbers_no_lesson_can_run_with(lesson, changes, message):
+    with pytest.raises(WorkshopError) as refused:
+        helpers.check_profile(spec_says(lesson, **changes))
+    assert str(refused.value).startswith("shared_data/spec.json sets ") and message in str(refused.value)
+
+
+def test_check_profile_keeps_whole_numbers_and_null_row_counts():
+    config = helpers.check_profile(spec_says("cnn_mnist", n_train=None, n_test=None, epochs=3.0))
+    assert (config["n_train"], config["n_test"], config["epochs"]) == (None, None, 3)
+    assert type(config["epochs"]) is int
+
+
+def test_check_out_refuses_a_file_or_a_path_under_one(tmp_path):
+    (tmp_path / "results.json").write_text("{}")
+    with pytest.raises(WorkshopError) as refused:
+        helpers.check_out(str(tmp_path / "results.json"))
+    assert str(refused.value) == (f"The output folder {tmp_path}/results.json is a file, not a folder: "
+                                  f"choose another with --out.")
+    with pytest.raises(WorkshopError) as refused:
+        helpers.check_out(str(tmp_path / "results.json" / "a" / "b"))
+    assert str(refused.value) == (f"The output folder {tmp_path}/results.json/a/b lies under {tmp_path}/results.json, "
+                                  f"which is a file, not a folder: choose another with --out.")
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_check_out_accepts_a_new_folder_and_leaves_nothing_behind(tmp_path):
+    helpers.check_out(str(tmp_path / "new" / "folder"))
+    helpers.check_out(str(tmp_path))
+    assert list(tmp_path.iterdir()) == []          # neither the folder nor the probe file
+
+
+def test_check_out_refuses_a_read_only_folder(tmp_path):
+    # root may write into any chmod 555 folder, but not into Linux's /sys
+    folder = Path("/sys") if os.geteuid() == 0 else tmp_path
+    folder.chmod(0o555) if folder == tmp_path else None
+    try:
+        with pytest.raises(WorkshopError, match=r"cannot be written \(Permission denied\): choose another with --out"):
+            helpers.check_out(str(folder / "workshop-out"))
+    finally:
+        tmp_path.chmod(0o755)
 
 
 # ---- IDX reader -----------------------------------------------------------------
@@ -125,6 +236,56 @@ def test_missing_dataset_names_the_install_command():
     config = {**helpers.lesson_config("cnn_mnist", "quick", dataset="mnist-full"), "data_dir": "/nonexistent"}
     with pytest.raises(WorkshopError, match="not installed .* ./workshop data full-mnist"):
         helpers.load_images(config)
+
+
+@pytest.mark.parametrize("images, labels, message", [
+    (np.zeros((3, 28, 28)), np.zeros(2), "i.gz holds 3 images but l.gz holds 2 labels: restore the dataset's files"),
+    (np.zeros((2, 28, 28)), np.array([0, 10]), "l.gz holds the label 10, but labels must be 0 to 9: restore"),
+    (np.zeros((2, 28, 27)), np.zeros(2), "i.gz holds a 2x28x27 array, not 28x28 images: restore"),
+    (np.zeros((2, 784)), np.zeros(2), "i.gz holds a 2x784 array, not 28x28 images: restore"),
+    (np.zeros((2, 28, 28)), np.zeros((2, 1)), "l.gz holds a 2x1 array, not one label per image: restore"),
+])
+def test_check_images_refuses_files_that_do_not_belong_together(images, labels, message):
+    with pytest.raises(WorkshopError) as refused:
+        helpers.check_images(images.astype(np.uint8), labels.astype(np.uint8), "i.gz", "l.gz")
+    assert str(refused.value).startswith(message)
+    assert str(refused.value).endswith("with git checkout -- shared_data (or rerun ./workshop setup).")
+
+
+def test_load_images_refuses_too_many_test_rows_or_no_training_rows():
+    with pytest.raises(WorkshopError, match="asks for 1001 test rows, but mnist has only 1000"):
+        helpers.load_images({**helpers.lesson_config("cnn_mnist", "quick"), "n_test": 1001})
+    with pytest.raises(WorkshopError, match="asks for 4000 validation rows, but mnist has only 4000, which leaves none"):
+        helpers.load_images({**helpers.lesson_config("cnn_mnist", "quick"), "n_train": None, "n_val": 4000})
+
+
+def series_in(tmp_path, text):
+    """A data folder holding only this CSV text as the series, with a manifest that accepts it."""
+    (tmp_path / "series").mkdir()
+    (tmp_path / "series" / "eustockmarkets.csv").write_text(text)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    (tmp_path / "MANIFEST.sha256").write_text(f"{digest}  series/eustockmarkets.csv\n")
+    return {**helpers.lesson_config("rnn_forecaster"), "data_dir": str(tmp_path)}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "holds nothing, no data rows: restore it with git checkout -- shared_data."),
+    ('"t","DAX"\n\n', "holds only a header, no data rows: restore it with git checkout -- shared_data."),
+    ('"t","DAX"\n1,10\n2\n3,30\n', "Data row 2 of {csv} has a different number of fields (1) than the header (2)"),
+    ('"t","DAX"\n1,10\n\n2,20,5\n', "Data row 2 of {csv} has a different number of fields (3) than the header (2)"),
+    ('"t","DAX"\n1,"10,5"\n2,20,\n', "Data row 2 of {csv} has a different number of fields (3) than the header (2)"),
+])
+def test_load_series_refuses_empty_files_and_ragged_rows(tmp_path, text, message):
+    config = series_in(tmp_path, text)
+    csv = tmp_path / "series" / "eustockmarkets.csv"
+    with pytest.raises(WorkshopError) as refused:
+        helpers.load_series(config)
+    assert message.format(csv=csv) in str(refused.value)
+
+
+def test_load_series_reads_quoted_fields_and_skips_blank_lines(tmp_path):
+    config = series_in(tmp_path, '"t","DAX","note"\n1,10.5,"a, b"\n\n2,11,\n')
+    assert helpers.load_series(config).tolist() == [10.5, 11.0]
 
 
 # ---- results --------------------------------------------------------------------

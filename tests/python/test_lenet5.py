@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-import foundations
+import foundations_pooling as foundations
 import lenet5
 
 
