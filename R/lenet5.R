@@ -34,8 +34,9 @@
 # helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
 this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
                sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
-source(file.path(dirname(this_file), "helpers.R"))  # sets TensorFlow's environment, so it comes before keras
-source(file.path(dirname(this_file), "steps.R"))    # train and evaluate: the steps lessons share
+source(file.path(dirname(this_file), "helpers.R"))   # sets TensorFlow's environment, so it comes before keras
+source(file.path(dirname(this_file), "datasets.R"))  # reads and checks shared_data/
+source(file.path(dirname(this_file), "steps.R"))     # train and evaluate: the steps lessons share
 keras <- import_keras()
 layers <- keras$layers
 ops <- keras$ops

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.abspath(os.path.join("..", "python")))
 
 import helpers  # before keras: it sets TensorFlow's environment
+import datasets
 import steps
 import lenet5
 
@@ -35,7 +36,7 @@ config = helpers.lesson_config("lenet5", PROFILE)
 # ## Data: 28 x 28 grey images, labels 0-9 (the model pads them to the paper's 32 x 32)
 
 # %%
-data = helpers.load_images(config)
+data = datasets.load_images(config)
 data["x_train"].shape, data["y_train"][:10]
 
 # %% [markdown]

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.abspath(os.path.join("..", "python")))
 
 import helpers  # before keras: it sets TensorFlow's environment
+import datasets
 import steps
 import lstm_vs_gru
 
@@ -37,7 +38,7 @@ h = config["units"]
 # ## The DAX: each cell, same everything else
 
 # %%
-data = helpers.series_windows(config)
+data = datasets.series_windows(config)
 dax = lstm_vs_gru.compare_on_dax(data, config)
 
 # %% [markdown]

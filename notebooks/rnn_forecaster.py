@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.abspath(os.path.join("..", "python")))
 
 import helpers  # before keras: it sets TensorFlow's environment
+import datasets
 import steps
 import rnn_forecaster
 
@@ -35,7 +36,7 @@ config = helpers.lesson_config("rnn_forecaster", PROFILE)
 # ## Data: windows of daily changes, split by time (train, then validation, then test)
 
 # %%
-data = helpers.series_windows(config)
+data = datasets.series_windows(config)
 data["x_train"].shape, data["x_val"].shape, data["x_test"].shape
 
 # %% [markdown]

@@ -6,6 +6,7 @@ Run it from any folder:  .venv/bin/python python/cnn_mnist.py --profile quick
 import math
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
+import datasets
 import keras
 import steps
 from keras import layers
@@ -49,7 +50,7 @@ def compile_model(model, config, n_train):
 def main(argv=None):
     clock = helpers.stopwatch()
     config = helpers.parse_cli(LESSON, argv)
-    data = helpers.load_images(config)
+    data = datasets.load_images(config)
     helpers.seed_everything(config["seed"], config["threads"])
     with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
         model = compile_model(build_model(), config, n_train=len(data["y_train"]))

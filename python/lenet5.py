@@ -32,6 +32,7 @@ Where this lesson differs from the paper, and why:
 The paper's input scaling is kept: white background -0.1, black ink 1.175.
 """
 import helpers  # sets TensorFlow's environment, so it comes before keras
+import datasets
 import keras
 import steps
 from keras import layers, ops
@@ -113,7 +114,7 @@ def plot_c1_kernels(model, path):
 def main(argv=None):
     clock = helpers.stopwatch()
     config = helpers.parse_cli(LESSON, argv)
-    data = helpers.load_images(config)
+    data = datasets.load_images(config)
     helpers.seed_everything(config["seed"], config["threads"])
     with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
         model = compile_model(build_model(), config)

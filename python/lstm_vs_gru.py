@@ -30,6 +30,7 @@ Parameters, for h units and x inputs per step (checked in the tests):
 import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
+import datasets
 import keras
 import steps
 from keras import layers
@@ -219,7 +220,7 @@ def plot_test_error(results, config, path):
 def main(argv=None):
     clock = helpers.stopwatch()
     config = helpers.parse_cli(LESSON, argv)
-    data = helpers.series_windows(config)
+    data = datasets.series_windows(config)
     fit_clock = helpers.stopwatch()
     dax = compare_on_dax(data, config)
     adding, adding_truth, guess_one = compare_on_adding(config)

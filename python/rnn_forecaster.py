@@ -31,6 +31,7 @@ The honest yardstick is persistence: "tomorrow's close is today's close". On
 a stock index it is very hard to beat, and the lesson says whether it was.
 """
 import helpers  # sets TensorFlow's environment, so it comes before keras
+import datasets
 import keras
 import steps
 from keras import layers
@@ -102,7 +103,7 @@ def plot_forecast(data, forecast, path, last_days=60):
 def main(argv=None):
     clock = helpers.stopwatch()
     config = helpers.parse_cli(LESSON, argv)
-    data = helpers.series_windows(config)
+    data = datasets.series_windows(config)
     helpers.seed_everything(config["seed"], config["threads"])
     with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
         model = steps.compile_forecaster(build_model(data, config), config)

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
 import helpers  # noqa: E402  (sets TensorFlow's environment first)
+import datasets
 from helpers import ROOT  # noqa: E402
 import cnn_mnist  # noqa: E402
 import keras  # noqa: E402
@@ -70,7 +71,7 @@ def summary(values, unit=""):
 def compare_models(seeds):
     lesson = helpers.lesson_config("cnn_mnist", "full")
     reference = {**lesson, "epochs": 15, "batch_size": 128}
-    data = helpers.load_images(lesson)
+    data = datasets.load_images(lesson)
     scores = {"reference": [], "lesson": []}
     times = {"reference": [], "lesson": []}
     for seed in seeds:

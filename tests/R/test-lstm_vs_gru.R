@@ -24,12 +24,15 @@ test_that("the formulas themselves", {
 test_that("the DAX models are lesson 3's with the layer swapped", {
   config <- lesson_config("lstm_vs_gru")
   data <- series_windows(config)
+  lesson_3 <- load_lesson("rnn_forecaster")$build_model(data, config)
+  layer_names <- function(model) vapply(model$layers, function(l) l$name, "")
   for (kind in names(lstm_vs_gru$KINDS)) {
-    model <- lstm_vs_gru$forecaster$build_model(data, config, lstm_vs_gru$KINDS[[kind]], name = paste0("dax_", kind))
-    expect_equal(vapply(model$layers, function(l) l$name, ""),
-                 c("changes", "scale", "one_value_per_step", "recurrent", "next_change", "unscale"))
+    model <- lstm_vs_gru$build_dax_model(kind, data, config)
+    expect_equal(layer_names(model), layer_names(lesson_3))
+    expect_equal(layer_names(model), c("changes", "scale", "one_value_per_step", "recurrent", "next_change", "unscale"))
     expect_equal(model$get_layer("recurrent")$count_params(), lstm_vs_gru$closed_form_params(kind, config$units, 1L))
   }
+  expect_equal(lstm_vs_gru$build_dax_model("simple_rnn", data, config)$count_params(), lesson_3$count_params())
 })
 
 test_that("the adding problem marks one step in each half", {

@@ -7,6 +7,7 @@ import pytest
 import rpy2.robjects as ro
 
 import helpers
+import datasets
 from conftest import ROOT
 
 FILES = [ROOT / "shared_data" / "mnist" / name for name in
@@ -26,7 +27,7 @@ def r_read_idx():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_numpy_and_base_r_readers_agree(r_read_idx, path):
-    from_python = helpers.read_idx(path)
+    from_python = datasets.read_idx(path)
     values, dims = r_read_idx(str(path))
     from_r = np.asarray(values, dtype=np.int64).reshape(tuple(int(d) for d in dims))
     assert from_r.shape == from_python.shape

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import helpers
+import datasets
 from helpers import WorkshopError
 from conftest import ROOT
 
@@ -164,8 +165,8 @@ def test_check_out_refuses_a_read_only_folder(tmp_path):
 
 # ---- IDX reader -----------------------------------------------------------------
 def test_read_idx_reads_the_shipped_subset():
-    images = helpers.read_idx(MNIST / "train-images-idx3-ubyte.gz")
-    labels = helpers.read_idx(MNIST / "train-labels-idx1-ubyte.gz")
+    images = datasets.read_idx(MNIST / "train-images-idx3-ubyte.gz")
+    labels = datasets.read_idx(MNIST / "train-labels-idx1-ubyte.gz")
     assert images.shape == (4000, 28, 28) and images.dtype == np.uint8
     assert images.max() == 255 and images.min() == 0
     assert np.bincount(labels).tolist() == [400] * 10
@@ -175,7 +176,7 @@ def test_read_idx_round_trips_a_small_array(tmp_path):
     array = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
     header = bytes([0, 0, 8, 3]) + (2).to_bytes(4, "big") + (3).to_bytes(4, "big") + (4).to_bytes(4, "big")
     path = write_gz(tmp_path / "small.gz", header + array.tobytes())
-    assert np.array_equal(helpers.read_idx(path), array)
+    assert np.array_equal(datasets.read_idx(path), array)
 
 
 @pytest.mark.parametrize("payload, message", [
@@ -187,55 +188,55 @@ def test_read_idx_round_trips_a_small_array(tmp_path):
 def test_read_idx_refuses_broken_files(tmp_path, payload, message):
     path = write_gz(tmp_path / "broken.gz", payload)
     with pytest.raises(WorkshopError, match=message):
-        helpers.read_idx(path)
+        datasets.read_idx(path)
 
 
 def test_read_idx_refuses_a_non_gzip_file(tmp_path):
     path = tmp_path / "plain.gz"
     path.write_bytes(b"this is not gzip")
     with pytest.raises(WorkshopError, match="not a readable gzip file"):
-        helpers.read_idx(path)
+        datasets.read_idx(path)
 
 
 # ---- checksums and splits -------------------------------------------------------
 def test_verify_file_accepts_the_manifest(data_copy):
     path = data_copy / "mnist" / "t10k-labels-idx1-ubyte.gz"
-    assert helpers.verify_file(path, "mnist/t10k-labels-idx1-ubyte.gz", data_copy) == path
+    assert datasets.verify_file(path, "mnist/t10k-labels-idx1-ubyte.gz", data_copy) == path
 
 
 def test_verify_file_refuses_missing_changed_and_unlisted_files(data_copy):
     path = data_copy / "mnist" / "t10k-labels-idx1-ubyte.gz"
     with pytest.raises(WorkshopError, match="is missing"):
-        helpers.verify_file(data_copy / "mnist" / "gone.gz", "mnist/gone.gz", data_copy)
+        datasets.verify_file(data_copy / "mnist" / "gone.gz", "mnist/gone.gz", data_copy)
     with pytest.raises(WorkshopError, match="has no checksum"):
-        helpers.verify_file(path, "mnist/other.gz", data_copy)
+        datasets.verify_file(path, "mnist/other.gz", data_copy)
     raw = bytearray(path.read_bytes())
     raw[-1] ^= 0xFF
     path.write_bytes(bytes(raw))
     with pytest.raises(WorkshopError, match="does not match its checksum"):
-        helpers.verify_file(path, "mnist/t10k-labels-idx1-ubyte.gz", data_copy)
+        datasets.verify_file(path, "mnist/t10k-labels-idx1-ubyte.gz", data_copy)
 
 
 def test_load_images_splits_as_the_spec_says():
     config = helpers.lesson_config("cnn_mnist", "quick")
-    data = helpers.load_images(config)
+    data = datasets.load_images(config)
     assert data["x_train"].shape == (config["n_train"], 28, 28)
     assert data["x_val"].shape == (config["n_val"], 28, 28)
     assert data["y_test"].shape == (config["n_test"],)
-    everything = helpers.read_idx(MNIST / "train-images-idx3-ubyte.gz")
+    everything = datasets.read_idx(MNIST / "train-images-idx3-ubyte.gz")
     assert np.array_equal(data["x_val"], everything[-config["n_val"]:])   # validation is the tail
 
 
 def test_load_images_refuses_an_oversized_profile():
     config = {**helpers.lesson_config("cnn_mnist", "quick"), "n_train": 3900, "n_val": 200}
     with pytest.raises(WorkshopError, match="only 4000"):
-        helpers.load_images(config)
+        datasets.load_images(config)
 
 
 def test_missing_dataset_names_the_install_command():
     config = {**helpers.lesson_config("cnn_mnist", "quick", dataset="mnist-full"), "data_dir": "/nonexistent"}
     with pytest.raises(WorkshopError, match="not installed .* ./workshop data full-mnist"):
-        helpers.load_images(config)
+        datasets.load_images(config)
 
 
 @pytest.mark.parametrize("images, labels, message", [
@@ -247,16 +248,16 @@ def test_missing_dataset_names_the_install_command():
 ])
 def test_check_images_refuses_files_that_do_not_belong_together(images, labels, message):
     with pytest.raises(WorkshopError) as refused:
-        helpers.check_images(images.astype(np.uint8), labels.astype(np.uint8), "i.gz", "l.gz")
+        datasets.check_images(images.astype(np.uint8), labels.astype(np.uint8), "i.gz", "l.gz")
     assert str(refused.value).startswith(message)
     assert str(refused.value).endswith("with git checkout -- shared_data (or rerun ./workshop setup).")
 
 
 def test_load_images_refuses_too_many_test_rows_or_no_training_rows():
     with pytest.raises(WorkshopError, match="asks for 1001 test rows, but mnist has only 1000"):
-        helpers.load_images({**helpers.lesson_config("cnn_mnist", "quick"), "n_test": 1001})
+        datasets.load_images({**helpers.lesson_config("cnn_mnist", "quick"), "n_test": 1001})
     with pytest.raises(WorkshopError, match="asks for 4000 validation rows, but mnist has only 4000, which leaves none"):
-        helpers.load_images({**helpers.lesson_config("cnn_mnist", "quick"), "n_train": None, "n_val": 4000})
+        datasets.load_images({**helpers.lesson_config("cnn_mnist", "quick"), "n_train": None, "n_val": 4000})
 
 
 def series_in(tmp_path, text):
@@ -279,13 +280,13 @@ def test_load_series_refuses_empty_files_and_ragged_rows(tmp_path, text, message
     config = series_in(tmp_path, text)
     csv = tmp_path / "series" / "eustockmarkets.csv"
     with pytest.raises(WorkshopError) as refused:
-        helpers.load_series(config)
+        datasets.load_series(config)
     assert message.format(csv=csv) in str(refused.value)
 
 
 def test_load_series_reads_quoted_fields_and_skips_blank_lines(tmp_path):
     config = series_in(tmp_path, '"t","DAX","note"\n1,10.5,"a, b"\n\n2,11,\n')
-    assert helpers.load_series(config).tolist() == [10.5, 11.0]
+    assert datasets.load_series(config).tolist() == [10.5, 11.0]
 
 
 # ---- results --------------------------------------------------------------------

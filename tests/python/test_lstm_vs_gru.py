@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import helpers
+import datasets
 import lstm_vs_gru as lesson
 
 
@@ -23,12 +24,15 @@ def test_the_formulas_themselves():
 
 def test_the_dax_models_are_lesson_3s_with_the_layer_swapped():
     config = helpers.lesson_config("lstm_vs_gru")
-    data = helpers.series_windows(config)
+    data = datasets.series_windows(config)
+    import rnn_forecaster
+    lesson_3 = rnn_forecaster.build_model(data, config)
     for kind in lesson.KINDS:
-        model = lesson.forecaster.build_model(data, config, lesson.KINDS[kind], name=f"dax_{kind}")
-        assert [l.name for l in model.layers] == ["changes", "scale", "one_value_per_step", "recurrent",
-                                                  "next_change", "unscale"]
+        model = lesson.build_dax_model(kind, data, config)
+        assert [l.name for l in model.layers] == [l.name for l in lesson_3.layers] == [
+            "changes", "scale", "one_value_per_step", "recurrent", "next_change", "unscale"]
         assert model.get_layer("recurrent").count_params() == lesson.closed_form_params(kind, config["units"], 1)
+    assert lesson.build_dax_model("simple_rnn", data, config).count_params() == lesson_3.count_params()
 
 
 def test_adding_problem_marks_one_step_in_each_half():

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import helpers
+import datasets
 from helpers import WorkshopError
 from conftest import ROOT
 
@@ -29,32 +30,32 @@ def write_series(data_dir, dax):
 
 
 def test_load_series_reads_the_dax_closes():
-    values = helpers.load_series(helpers.lesson_config("rnn_forecaster"))
+    values = datasets.load_series(helpers.lesson_config("rnn_forecaster"))
     assert values.shape == (1860,) and values.dtype == np.float64
     assert values[0] == 1628.75 and values[-1] == 5473.72
 
 
 def test_every_index_is_a_dataset():
     for name, first in (("smi", 1678.1), ("cac", 1772.8), ("ftse", 2443.6)):
-        assert helpers.load_series(helpers.lesson_config("rnn_forecaster", dataset=name))[0] == first
+        assert datasets.load_series(helpers.lesson_config("rnn_forecaster", dataset=name))[0] == first
 
 
 def test_make_windows_pairs_each_window_with_the_next_value():
-    x, y = helpers.make_windows(np.arange(6.0), 3)
+    x, y = datasets.make_windows(np.arange(6.0), 3)
     assert x.tolist() == [[0, 1, 2], [1, 2, 3], [2, 3, 4]]
     assert y.tolist() == [3, 4, 5]
 
 
 def test_make_windows_refuses_a_series_too_short_for_the_window():
-    helpers.make_windows(np.arange(4.0), 3)   # one window, one target: just enough
+    datasets.make_windows(np.arange(4.0), 3)   # one window, one target: just enough
     with pytest.raises(WorkshopError, match="The series has 3 values, too few for a window of 3"):
-        helpers.make_windows(np.arange(3.0), 3)
+        datasets.make_windows(np.arange(3.0), 3)
 
 
 def test_series_windows_splits_chronologically_without_overlap():
     config = helpers.lesson_config("rnn_forecaster")
-    data = helpers.series_windows(config)
-    prices = helpers.load_series(config)
+    data = datasets.series_windows(config)
+    prices = datasets.load_series(config)
     n = len(prices) - 1
     n_train, n_val = int(n * 0.7), int(n * 0.15)
     assert len(data["train_changes"]) == n_train
@@ -73,16 +74,16 @@ def test_series_windows_splits_chronologically_without_overlap():
 def test_series_windows_names_each_bad_input(data_copy):
     write_series(data_copy, [1.0, 2.0, 3.0])
     with pytest.raises(WorkshopError, match=r"^The window of 20 values is not shorter than the whole DAX series \(3 rows\)"):
-        helpers.series_windows(config_for(data_copy))
+        datasets.series_windows(config_for(data_copy))
     write_series(data_copy, np.arange(60.0))
     with pytest.raises(WorkshopError, match="The val part of the DAX series has 8 values, too few for a window of 20"):
-        helpers.series_windows(config_for(data_copy))
+        datasets.series_windows(config_for(data_copy))
     write_series(data_copy, [1.0, 2.0, "NaN", 4.0])
     with pytest.raises(WorkshopError, match=r"missing or non-numeric value \('NaN'\) on data row 3"):
-        helpers.load_series(config_for(data_copy))
+        datasets.load_series(config_for(data_copy))
     write_series(data_copy, [1.0, "", 4.0])
     with pytest.raises(WorkshopError, match=r"missing or non-numeric value \(''\) on data row 2"):
-        helpers.load_series(config_for(data_copy))
+        datasets.load_series(config_for(data_copy))
 
 
 def test_r_reads_and_windows_the_same_doubles(tmp_path):
@@ -99,7 +100,7 @@ for (name in names(data)) {{
 """)
     done = subprocess.run(["Rscript", str(script)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    data = helpers.series_windows(helpers.lesson_config("rnn_forecaster"))
+    data = datasets.series_windows(helpers.lesson_config("rnn_forecaster"))
     for name, values in data.items():
         from_r = np.fromfile(tmp_path / f"{name}.bin", dtype="<f8")
         assert np.array_equal(np.ravel(values).astype(np.float64), from_r), name

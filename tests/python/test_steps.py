@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import helpers
+import datasets
 import steps
 import rnn_forecaster
 from test_series import config_for, write_series
@@ -41,7 +42,7 @@ PRICES = np.concatenate([[100.0], 100.0 + np.cumsum(CHANGES)])
 @pytest.fixture
 def hand_series(data_copy):
     write_series(data_copy, PRICES.tolist())
-    return helpers.series_windows(config_for(data_copy, window=5))
+    return datasets.series_windows(config_for(data_copy, window=5))
 
 
 def test_the_train_validation_and_test_cuts_never_overlap_in_time(hand_series):

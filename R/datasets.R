@@ -1,0 +1,219 @@
+# Reading shared_data/ (R): checksums, the IDX reader, the image splits and the series
+# windows. python/datasets.py is its mirror, in the same order.
+#
+# Every file is checked against shared_data/MANIFEST.sha256 before use, and every check that
+# fails says in one sentence what is wrong and how to fix it. Nothing here touches TensorFlow:
+# the data reach Keras as the integers or doubles both languages read the same way.
+# A lesson sources it right after helpers.R.
+
+
+# ---- 4. Data: checksums, the IDX reader, splits ----------------------------------
+read_manifest <- function(data_dir) {
+  sums <- character()
+  for (name in c("MANIFEST.sha256", "MANIFEST.local.sha256")) {
+    path <- file.path(data_dir, name)
+    if (file.exists(path)) {
+      fields <- strsplit(readLines(path), "[[:space:]]+")
+      sums[vapply(fields, `[`, "", 2L)] <- vapply(fields, `[`, "", 1L)
+    }
+  }
+  sums
+}
+
+verify_file <- function(path, key, data_dir) {
+  if (!file.exists(path)) {
+    workshop_error(sprintf(
+      "The data file %s is missing: run ./workshop setup (or restore it with git checkout -- shared_data).", path))
+  }
+  expected <- read_manifest(data_dir)[key]
+  if (is.na(expected)) {
+    workshop_error(sprintf(
+      "The data file %s has no checksum in %s/MANIFEST.sha256: regenerate the manifest with python tools/make_data.py manifest.",
+      path, data_dir))
+  }
+  if (digest::digest(file = path, algo = "sha256") != expected) {
+    workshop_error(sprintf(
+      "The data file %s does not match its checksum in the manifest, so it is corrupt or was changed: restore it with git checkout -- shared_data (or rerun ./workshop setup).",
+      path))
+  }
+  path
+}
+
+# Read a gzipped IDX file (LeCun's MNIST format) into an integer array, using only base R.
+read_idx <- function(path) {
+  con <- gzfile(path, "rb")
+  on.exit(close(con))
+  chunks <- list()
+  repeat {
+    chunk <- tryCatch(readBin(con, "raw", n = 1e7),
+                      error = function(e) workshop_error(sprintf(
+                        "%s is not a readable gzip file (%s): restore or re-download it.", path, conditionMessage(e))))
+    if (length(chunk) == 0L) break
+    chunks[[length(chunks) + 1L]] <- chunk
+  }
+  raw <- unlist(chunks)
+  if (length(raw) < 4L || any(raw[1:3] != as.raw(c(0, 0, 8))) || !as.integer(raw[4]) %in% 1:4) {
+    workshop_error(sprintf("%s is not an unsigned-byte IDX file: its header is corrupt.", path))
+  }
+  ndim <- as.integer(raw[4])
+  if (length(raw) < 4L + 4L * ndim) workshop_error(sprintf("%s is truncated inside its header.", path))
+  dims <- readBin(raw[5:(4L + 4L * ndim)], "integer", n = ndim, size = 4L, endian = "big")
+  expected <- prod(dims)
+  body <- length(raw) - 4L - 4L * ndim
+  if (body != expected) {
+    workshop_error(sprintf("%s is truncated or padded: its header promises %d values but it holds %d.",
+                           path, as.integer(expected), as.integer(body)))
+  }
+  values <- as.integer(raw[(5L + 4L * ndim):length(raw)])
+  # IDX is row-major (last index fastest); R fills arrays first index fastest.
+  if (ndim == 1L) return(values)
+  aperm(array(values, dim = rev(dims)))
+}
+
+dataset_dir <- function(config) {
+  entry <- load_spec()$datasets[[config$dataset]]
+  folder <- if (startsWith(entry$dir, "/")) entry$dir else file.path(config$data_dir, entry$dir)
+  if (!dir.exists(folder)) {
+    workshop_error(sprintf("The dataset '%s' is not installed at %s: %s.",
+                           config$dataset, folder, entry$install %||% "run ./workshop setup"))
+  }
+  folder
+}
+
+# Refuse an image file and a label file that do not belong together: one label 0-9 per 28x28 image.
+check_images <- function(images, labels, images_path, labels_path) {
+  refuse <- function(...) workshop_error(paste0(sprintf(...),
+    ": restore the dataset's files with git checkout -- shared_data (or rerun ./workshop setup)."))
+  shape <- function(x) paste(dim(x) %||% length(x), collapse = "x")
+  if (length(dim(images)) != 3L || any(dim(images)[2:3] != 28L)) {
+    refuse("%s holds a %s array, not 28x28 images", images_path, shape(images))
+  }
+  if (!is.null(dim(labels))) refuse("%s holds a %s array, not one label per image", labels_path, shape(labels))
+  if (dim(images)[[1L]] != length(labels)) {
+    refuse("%s holds %d images but %s holds %d labels", images_path, dim(images)[[1L]], labels_path, length(labels))
+  }
+  if (length(labels) > 0L && max(labels) > 9L) refuse("%s holds the label %d, but labels must be 0 to 9", labels_path, max(labels))
+}
+
+# Train, validation and test images as integer arrays, split as the spec says.
+# Scaling to [0, 1] happens inside the model (a Rescaling layer), so both
+# languages hand Keras the same integers and no language rounds on its own.
+load_images <- function(config) {
+  folder <- dataset_dir(config)
+  read <- list()
+  paths <- list()
+  for (part in c("train", "t10k")) {
+    for (what in c("images", "labels")) {
+      name <- sprintf("%s-%s-%s-ubyte.gz", part, what, if (what == "images") "idx3" else "idx1")
+      paths[[what]] <- verify_file(file.path(folder, name), paste0(config$dataset, "/", name), config$data_dir)
+      read[[paste0(part, "_", what)]] <- read_idx(paths[[what]])
+    }
+    check_images(read[[paste0(part, "_images")]], read[[paste0(part, "_labels")]], paths$images, paths$labels)
+  }
+  n_rows <- length(read$train_labels)
+  n_val <- config$n_val
+  n_train <- config$n_train %||% (n_rows - n_val)   # null: every row that validation leaves
+  if (n_train + n_val > n_rows) {
+    workshop_error(sprintf("The profile asks for %d training and %d validation rows, but %s has only %d.",
+                           as.integer(n_train), as.integer(n_val), config$dataset, n_rows))
+  }
+  if (n_train < 1L) {
+    workshop_error(sprintf("The profile asks for %d validation rows, but %s has only %d, which leaves none for training.",
+                           as.integer(n_val), config$dataset, n_rows))
+  }
+  n_test <- config$n_test %||% length(read$t10k_labels)
+  if (n_test > length(read$t10k_labels)) {
+    workshop_error(sprintf("The profile asks for %d test rows, but %s has only %d.",
+                           as.integer(n_test), config$dataset, length(read$t10k_labels)))
+  }
+  train_rows <- seq_len(n_train)
+  # Validation is the tail of the training file, so a quick run is a prefix of a full one.
+  val_rows <- (n_rows - n_val + 1L):n_rows
+  test_rows <- seq_len(n_test)
+  # Labels go in as 1-d arrays: reticulate hands Python a plain vector as a list, not a NumPy array.
+  list(
+    x_train = read$train_images[train_rows, , , drop = FALSE], y_train = as.array(read$train_labels[train_rows]),
+    x_val = read$train_images[val_rows, , , drop = FALSE], y_val = as.array(read$train_labels[val_rows]),
+    x_test = read$t10k_images[test_rows, , , drop = FALSE], y_test = as.array(read$t10k_labels[test_rows])
+  )
+}
+
+
+# ---- 4b. Series: one column of the stock-market CSV, cut into windows -------------
+SERIES_FILE <- "series/eustockmarkets.csv"
+
+# The daily closes of one index (the lesson's dataset names the CSV column), checked.
+load_series <- function(config) {
+  path <- verify_file(file.path(config$data_dir, SERIES_FILE), SERIES_FILE, config$data_dir)
+  fields <- utils::count.fields(path, sep = ",", quote = "\"", comment.char = "")   # per non-blank line
+  if (length(fields) < 2L) {
+    workshop_error(sprintf("%s holds %s, no data rows: restore it with git checkout -- shared_data.",
+                           path, if (length(fields) == 1L) "only a header" else "nothing"))
+  }
+  # read.csv would pad a short row with NA and wrap a long one onto a new row: refuse both
+  bad <- which(fields[-1L] != fields[[1L]])
+  if (length(bad) > 0L) {
+    workshop_error(sprintf(
+      "Data row %d of %s has a different number of fields (%d) than the header (%d): fix that row (or restore the file with git checkout -- shared_data).",
+      bad[[1L]], path, fields[[bad[[1L]] + 1L]], fields[[1L]]))
+  }
+  table <- utils::read.csv(path, colClasses = "character", check.names = FALSE)
+  column <- toupper(config$dataset)
+  if (!column %in% names(table)) {
+    workshop_error(sprintf("%s has no column %s: restore it with git checkout -- shared_data.", path, column))
+  }
+  cells <- trimws(table[[column]])
+  values <- suppressWarnings(as.numeric(cells))
+  bad <- which(!is.finite(values))
+  if (length(bad) > 0L) {
+    workshop_error(sprintf(
+      "The %s series in %s has a missing or non-numeric value ('%s') on data row %d: fix or remove that row.",
+      column, path, cells[[bad[[1L]]]], bad[[1L]]))
+  }
+  values
+}
+
+# Every run of `window` values, with the value right after it: the many-to-one pairs.
+make_windows <- function(values, window, part = "series") {
+  n <- length(values) - window
+  if (n < 1L) {
+    workshop_error(sprintf(
+      "The %s has %d values, too few for a window of %d plus the value to predict: use a smaller window or a longer series.",
+      part, length(values), as.integer(window)))
+  }
+  rows <- outer(seq_len(n), seq_len(window), function(i, k) i + k - 1L)
+  list(x = matrix(values[rows], n, window), y = as.array(values[(window + 1L):length(values)]))
+}
+
+# Windows of day-to-day changes, split chronologically into train, validation and test.
+# The changes are plain IEEE subtractions, so Python gets the same doubles; all
+# scaling happens later, inside the model. Each part is windowed on its own,
+# so no target of one part is an input of another.
+series_windows <- function(config) {
+  prices <- load_series(config)
+  window <- as.integer(config$window)
+  column <- toupper(config$dataset)
+  if (window >= length(prices)) {
+    workshop_error(sprintf(
+      "The window of %d values is not shorter than the whole %s series (%d rows): use a smaller window in the spec or a longer series.",
+      window, column, length(prices)))
+  }
+  changes <- prices[-1L] - prices[-length(prices)]
+  n <- length(changes)
+  n_train <- as.integer(floor(n * config$train_fraction))
+  n_val <- as.integer(floor(n * config$val_fraction))
+  cuts <- list(train = c(0L, n_train), val = c(n_train, n_train + n_val), test = c(n_train + n_val, n))
+  data <- list(train_changes = as.array(changes[seq_len(n_train)]))
+  for (part in names(cuts)) {
+    start <- cuts[[part]][[1L]]   # counted from 0, as in Python: the part is changes[start + 1, ..., stop]
+    stop <- cuts[[part]][[2L]]
+    pairs <- make_windows(changes[seq_len(stop - start) + start], window,
+                          sprintf("%s part of the %s series", part, column))
+    data[[paste0("x_", part)]] <- pairs$x
+    data[[paste0("y_", part)]] <- pairs$y
+    data[[paste0("last_", part)]] <- prices[(start + window + 1L):stop]   # the close before each target day
+    data[[paste0("next_", part)]] <- prices[(start + window + 2L):(stop + 1L)]  # the close on the target day
+    data[[paste0("day_", part)]] <- (start + window + 2L):(stop + 1L)     # target day, counted from 1
+  }
+  data
+}

@@ -1,0 +1,199 @@
+"""Reading shared_data/ (Python): checksums, the IDX reader, the image splits and the series
+windows. R/datasets.R is its mirror, in the same order.
+
+Every file is checked against shared_data/MANIFEST.sha256 before use, and every check that
+fails says in one sentence what is wrong and how to fix it. Nothing here touches TensorFlow:
+the data reach Keras as the integers or doubles both languages read the same way.
+"""
+import csv
+import gzip
+import hashlib
+import struct
+from pathlib import Path
+
+import numpy as np
+
+from helpers import WorkshopError, load_spec
+
+
+# ---- 4. Data: checksums, the IDX reader, splits ----------------------------------
+def read_manifest(data_dir):
+    sums = {}
+    for name in ("MANIFEST.sha256", "MANIFEST.local.sha256"):
+        path = Path(data_dir) / name
+        if path.exists():
+            for line in path.read_text().splitlines():
+                digest, key = line.split(maxsplit=1)
+                sums[key] = digest
+    return sums
+
+
+def verify_file(path, key, data_dir):
+    """Refuse a missing file, or one whose sha256 is not the manifest's."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkshopError(f"The data file {path} is missing: run ./workshop setup "
+                            f"(or restore it with git checkout -- shared_data).")
+    expected = read_manifest(data_dir).get(key)
+    if expected is None:
+        raise WorkshopError(f"The data file {path} has no checksum in {data_dir}/MANIFEST.sha256: "
+                            f"regenerate the manifest with python tools/make_data.py manifest.")
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        raise WorkshopError(f"The data file {path} does not match its checksum in the manifest, "
+                            f"so it is corrupt or was changed: restore it with "
+                            f"git checkout -- shared_data (or rerun ./workshop setup).")
+    return path
+
+
+def read_idx(path):
+    """Read a gzipped IDX file (LeCun's MNIST format) into a uint8 array."""
+    try:
+        with gzip.open(path, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError) as e:
+        raise WorkshopError(f"{path} is not a readable gzip file ({e}): restore or re-download it.")
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08 or not 1 <= raw[3] <= 4:
+        raise WorkshopError(f"{path} is not an unsigned-byte IDX file: its header is corrupt.")
+    ndim = raw[3]
+    if len(raw) < 4 + 4 * ndim:
+        raise WorkshopError(f"{path} is truncated inside its header.")
+    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
+    expected = int(np.prod(dims))
+    body = len(raw) - 4 - 4 * ndim
+    if body != expected:
+        raise WorkshopError(f"{path} is truncated or padded: its header promises {expected} "
+                            f"values but it holds {body}.")
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def dataset_dir(config):
+    entry = load_spec()["datasets"][config["dataset"]]
+    folder = Path(config["data_dir"]) / entry["dir"]   # an absolute dir wins over data_dir
+    if not folder.exists():
+        raise WorkshopError(f"The dataset '{config['dataset']}' is not installed at {folder}: "
+                            f"{entry.get('install', 'run ./workshop setup')}.")
+    return folder
+
+
+def check_images(images, labels, images_path, labels_path):
+    """Refuse an image file and a label file that do not belong together: one label 0-9 per 28x28 image."""
+    def refuse(what):
+        raise WorkshopError(f"{what}: restore the dataset's files with git checkout -- shared_data "
+                            f"(or rerun ./workshop setup).")
+
+    def shape(x):
+        return "x".join(map(str, x.shape))
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        refuse(f"{images_path} holds a {shape(images)} array, not 28x28 images")
+    if labels.ndim != 1:
+        refuse(f"{labels_path} holds a {shape(labels)} array, not one label per image")
+    if len(images) != len(labels):
+        refuse(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
+    if len(labels) > 0 and labels.max() > 9:
+        refuse(f"{labels_path} holds the label {labels.max()}, but labels must be 0 to 9")
+
+
+def load_images(config):
+    """Train, validation and test images as uint8 arrays, split as the spec says.
+
+    Scaling to [0, 1] happens inside the model (a Rescaling layer), so both
+    languages hand Keras the same integers and no language rounds on its own.
+    """
+    folder = dataset_dir(config)
+    read, paths = {}, {}
+    for part in ("train", "t10k"):
+        for what, kind in (("images", "idx3"), ("labels", "idx1")):
+            name = f"{part}-{what}-{kind}-ubyte.gz"
+            paths[what] = verify_file(folder / name, f"{config['dataset']}/{name}", config["data_dir"])
+            read[f"{part}_{what}"] = read_idx(paths[what])
+        check_images(read[f"{part}_images"], read[f"{part}_labels"], paths["images"], paths["labels"])
+    n_rows, n_val = len(read["train_labels"]), config["n_val"]
+    n_train = config["n_train"] or n_rows - n_val   # null: every row that validation leaves
+    if n_train + n_val > n_rows:
+        raise WorkshopError(f"The profile asks for {n_train} training and {n_val} validation rows, "
+                            f"but {config['dataset']} has only {n_rows}.")
+    if n_train < 1:
+        raise WorkshopError(f"The profile asks for {n_val} validation rows, but {config['dataset']} "
+                            f"has only {n_rows}, which leaves none for training.")
+    n_test = config["n_test"] or len(read["t10k_labels"])
+    if n_test > len(read["t10k_labels"]):
+        raise WorkshopError(f"The profile asks for {n_test} test rows, "
+                            f"but {config['dataset']} has only {len(read['t10k_labels'])}.")
+    # Validation is the tail of the training file, so a quick run is a prefix of a full one.
+    return {
+        "x_train": read["train_images"][:n_train], "y_train": read["train_labels"][:n_train],
+        "x_val": read["train_images"][n_rows - n_val:], "y_val": read["train_labels"][n_rows - n_val:],
+        "x_test": read["t10k_images"][:n_test], "y_test": read["t10k_labels"][:n_test],
+    }
+
+
+# ---- 4b. Series: one column of the stock-market CSV, cut into windows -------------
+SERIES_FILE = "series/eustockmarkets.csv"
+
+
+def load_series(config):
+    """The daily closes of one index (the lesson's dataset names the CSV column), checked."""
+    path = verify_file(Path(config["data_dir"]) / SERIES_FILE, SERIES_FILE, config["data_dir"])
+    with open(path, newline="") as f:
+        rows = [row for row in csv.reader(f) if row]   # blank lines skipped, as R's read.csv does
+    if len(rows) < 2:
+        raise WorkshopError(f"{path} holds {'only a header' if rows else 'nothing'}, no data rows: "
+                            f"restore it with git checkout -- shared_data.")
+    header, *rows = rows
+    for i, row in enumerate(rows):   # a field too many or too few would shift the values read
+        if len(row) != len(header):
+            raise WorkshopError(f"Data row {i + 1} of {path} has a different number of fields ({len(row)}) "
+                                f"than the header ({len(header)}): fix that row "
+                                f"(or restore the file with git checkout -- shared_data).")
+    column = config["dataset"].upper()
+    if column not in header:
+        raise WorkshopError(f"{path} has no column {column}: restore it with git checkout -- shared_data.")
+    j = header.index(column)
+    values = np.full(len(rows), np.nan)
+    for i, row in enumerate(rows):
+        cell = row[j].strip()
+        try:
+            values[i] = float(cell)
+        except ValueError:
+            pass
+        if not np.isfinite(values[i]):
+            raise WorkshopError(f"The {column} series in {path} has a missing or non-numeric value "
+                                f"('{cell}') on data row {i + 1}: fix or remove that row.")
+    return values
+
+
+def make_windows(values, window, part="series"):
+    """Every run of `window` values, with the value right after it: the many-to-one pairs."""
+    n = len(values) - window
+    if n < 1:
+        raise WorkshopError(f"The {part} has {len(values)} values, too few for a window of {window} "
+                            f"plus the value to predict: use a smaller window or a longer series.")
+    rows = np.arange(n)[:, None] + np.arange(window)[None, :]
+    return values[rows], values[window:]
+
+
+def series_windows(config):
+    """Windows of day-to-day changes, split chronologically into train, validation and test.
+
+    The changes are plain IEEE subtractions, so R gets the same doubles; all
+    scaling happens later, inside the model. Each part is windowed on its own,
+    so no target of one part is an input of another.
+    """
+    prices = load_series(config)
+    window, column = config["window"], config["dataset"].upper()
+    if window >= len(prices):
+        raise WorkshopError(f"The window of {window} values is not shorter than the whole {column} series "
+                            f"({len(prices)} rows): use a smaller window in the spec or a longer series.")
+    changes = prices[1:] - prices[:-1]
+    n = len(changes)
+    n_train, n_val = int(n * config["train_fraction"]), int(n * config["val_fraction"])
+    cuts = {"train": (0, n_train), "val": (n_train, n_train + n_val), "test": (n_train + n_val, n)}
+    data = {"train_changes": changes[:n_train]}
+    for part, (start, stop) in cuts.items():
+        x, y = make_windows(changes[start:stop], window, f"{part} part of the {column} series")
+        data["x_" + part], data["y_" + part] = x, y
+        data["last_" + part] = prices[start + window:stop]          # the close before each target day
+        data["next_" + part] = prices[start + window + 1:stop + 1]  # the close on the target day
+        data["day_" + part] = np.arange(start + window + 1, stop + 1) + 1  # target day, counted from 1
+    return data
