@@ -1,7 +1,7 @@
 # What the four foundations topics share (R): input checks, the shared random inputs, printing.
 #
 # Its twin is python/foundations_common.py. It is not a lesson: foundations_convolution,
-# foundations_lenet, foundations_backpropagation and foundations_recurrence each source
+# foundations_pooling, foundations_backpropagation and foundations_recurrence each source
 # it after R/helpers.R, and none of them sources another.
 #
 # The shared random inputs, shared_data/foundations_inputs.json, were made once by

@@ -118,7 +118,9 @@ lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL
   config
 }
 
-# --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device.
+# --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device
+# of this machine. (Several machines would be MultiWorkerMirroredStrategy, whose fit fails with
+# Keras 3: keras-team/keras#20585; see the README's "More hardware".)
 DISTRIBUTIONS <- c("none", "mirrored")
 
 # R's integers stop at 2^31 - 1 (Keras would take up to 2^32 - 1): one range for both languages.

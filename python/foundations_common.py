@@ -1,7 +1,7 @@
 """What the four foundations topics share (Python): input checks, the shared random inputs, printing.
 
 Its twin is R/foundations_common.R. It is not a lesson: foundations_convolution,
-foundations_lenet, foundations_backpropagation and foundations_recurrence each
+foundations_pooling, foundations_backpropagation and foundations_recurrence each
 take these few pieces from here and nothing from one another.
 
 The shared random inputs, shared_data/foundations_inputs.json, were made once with

@@ -79,7 +79,9 @@ def lesson_config(lesson, profile="quick", dataset=None, seed=None,
     return config
 
 
-# --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device.
+# --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device
+# of this machine. (Several machines would be MultiWorkerMirroredStrategy, whose fit fails with
+# Keras 3: keras-team/keras#20585; see the README's "More hardware".)
 DISTRIBUTIONS = ("none", "mirrored")
 
 # R's integers stop at 2**31 - 1 (Keras would take up to 2**32 - 1): one range for both languages.
