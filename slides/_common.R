@@ -18,7 +18,7 @@ WORKSHOP <- find_workshop()
 knitr::opts_knit$set(root.dir = WORKSHOP)
 # error = FALSE: a failing chunk stops the render instead of printing an error onto a slide.
 knitr::opts_chunk$set(error = FALSE, warning = FALSE, message = FALSE, comment = "#>", collapse = TRUE,
-                      fig.align = "center", out.width = "100%")
+                      fig.align = "center", out.width = "100%", dpi = 110, dev.args = list(type = "cairo"))
 
 local({
   old <- setwd(WORKSHOP)
@@ -26,6 +26,8 @@ local({
   source("R/helpers.R", local = globalenv())
 })
 use_workshop_python()   # before the first Python chunk, so knitr's reticulate uses .venv
+# The concept figures (fig_sobel(), fig_lstm_cell(), ...), drawn when a deck is knitted.
+source(file.path(WORKSHOP, "slides", "figures.R"), local = TRUE)
 
 outputs_dir <- function(outputs = params$outputs) {
   if (grepl("^(/|~|[A-Za-z]:)", outputs)) normalizePath(outputs, mustWork = FALSE)

@@ -41,7 +41,10 @@ REQUIRED = {
     "rnn_forecaster": [f"rnn_forecaster/{language}/test/rmse" for language in ("python", "r")]
                       + ["rnn_forecaster/r/baseline/persistence_rmse"],
     "lstm_vs_gru": ["lstm_vs_gru/r/test/lstm_params", "lstm_vs_gru/r/test/gru_params",
-                    "lstm_vs_gru/r/test/adding_lstm_mse", "lstm_vs_gru/python/test/lstm_rmse_mean"],
+                    "lstm_vs_gru/r/test/adding_lstm_mse", "lstm_vs_gru/python/test/lstm_rmse_mean",
+                    "foundations_recurrence/r/examples/keras_clip_raw_norms/4"],
+    "rnn_types": ["rnn_types/r/types/many_to_many_unequal/params", "rnn_types/python/types/many_to_many_unequal/params",
+                  "rnn_types/r/test/bilstm_params", "rnn_types/r/test/lstm_accuracy", "rnn_types/python/test/bilstm_accuracy"],
 }
 
 
