@@ -4,27 +4,20 @@
 # A deck sources this from its first chunk; it works the same from RStudio's Knit
 # button (working directory slides/) and from slides/render.R.
 
-find_workshop <- function(dir = getwd()) {
-  dir <- normalizePath(dir)
-  while (!file.exists(file.path(dir, "shared_data", "spec.json"))) {
-    if (dirname(dir) == dir) stop("These slides must stay inside the workshop folder.", call. = FALSE)
-    dir <- dirname(dir)
-  }
-  dir
-}
+# R/helpers.R knows where the workshop is (the one way R finds it): source it from beside
+# this file. source() records this file as `ofile`, whether a deck or render.R sourced it.
+local({
+  this_file <- rev(unlist(lapply(sys.frames(), `[[`, "ofile")))[[1L]]
+  source(file.path(dirname(this_file), "..", "R", "helpers.R"), local = globalenv())
+})
+WORKSHOP <- ROOT
 
-WORKSHOP <- find_workshop()
 # Chunks run where the lessons run, so `source("R/cnn_mnist.R")` and `import cnn_mnist` work as typed.
 knitr::opts_knit$set(root.dir = WORKSHOP)
 # error = FALSE: a failing chunk stops the render instead of printing an error onto a slide.
 knitr::opts_chunk$set(error = FALSE, warning = FALSE, message = FALSE, comment = "#>", collapse = TRUE,
                       fig.align = "center", out.width = "100%", dpi = 110, dev.args = list(type = "cairo"))
 
-local({
-  old <- setwd(WORKSHOP)
-  on.exit(setwd(old))
-  source("R/helpers.R", local = globalenv())
-})
 use_workshop_python()   # before the first Python chunk, so knitr's reticulate uses .venv
 # The concept figures (fig_sobel(), fig_lstm_cell(), ...), drawn when a deck is knitted.
 source(file.path(WORKSHOP, "slides", "figures.R"), local = TRUE)
