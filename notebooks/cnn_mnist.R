@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: R:percent
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: R
 #     language: R

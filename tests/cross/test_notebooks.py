@@ -72,3 +72,12 @@ def test_python_and_r_notebooks_end_with_the_same_weights(lesson, executed):
     (py, py_error), (r, r_error) = (executed[ROOT / "notebooks" / f"{lesson}{suffix}"] for suffix in (".py", ".R"))
     assert py_error is None and r_error is None, (py_error, r_error)
     assert last_checksum(py) == last_checksum(r)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_saving_an_unedited_notebook_from_jupyterlab_changes_no_byte(path):
+    """JupyterLab saves through jupytext with notebooks/jupytext.toml: an unedited notebook must
+    come back byte for byte, so running cells never leaves a diff (or a git pull conflict)."""
+    config = jupytext.config.load_jupytext_configuration_file(str(ROOT / "notebooks" / "jupytext.toml"))
+    notebook = jupytext.read(path)
+    assert jupytext.writes(notebook, fmt=notebook.metadata["jupytext"]["formats"], config=config) == path.read_text()
