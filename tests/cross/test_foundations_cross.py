@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "python"))
+from conftest import ROOT as REPO  # conftest puts python/ on the path
 
 TOPICS = list(json.loads((REPO / "shared_data" / "spec.json").read_text())["lessons_by_hand"])
 PLOTS = {"foundations_convolution": "feature_maps.png", "foundations_pooling": "c3_table.png",

@@ -2,13 +2,11 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "python"))
+from conftest import ROOT as REPO  # conftest puts python/ on the path
 
 import foundations_convolution as fd  # noqa: E402
 
