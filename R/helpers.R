@@ -376,7 +376,3 @@ plot_history <- function(history, path, title, metrics = c("loss", "accuracy")) 
     }
   })
 }
-
-
-# Until every lesson sources datasets.R itself: load_images and friends moved there.
-source(file.path(ROOT, "R", "datasets.R"))

@@ -314,12 +314,3 @@ def plot_history(history, path, title, metrics=("loss", "accuracy")):
         ax.set(xlabel="epoch", ylabel=metric, title=f"{title}: {metric} (Python)")
         ax.legend()
     save_figure(fig, path)
-
-
-def __getattr__(name):
-    """Until every lesson calls datasets.* itself: helpers.load_images and friends moved to datasets.py."""
-    import datasets
-    try:
-        return getattr(datasets, name)
-    except AttributeError:
-        raise AttributeError(f"module 'helpers' has no attribute '{name}'") from None

@@ -1,5 +1,6 @@
 # testthat sources helper-*.R before the tests, with tests/R as the working directory.
 source(file.path(testthat::test_path(), "..", "..", "R", "helpers.R"))
+source(file.path(ROOT, "R", "datasets.R"))
 source(file.path(ROOT, "R", "steps.R"))
 use_workshop_python()   # before steps.R or a test reaches Python through reticulate
 

@@ -19,7 +19,7 @@ FILES += [helpers.Path("/usr/share/datasets/fashion-mnist") / name for name in
 
 @pytest.fixture(scope="module")
 def r_read_idx():
-    ro.r(f'setwd("{ROOT}"); source("R/helpers.R")')
+    ro.r(f'setwd("{ROOT}"); source("R/helpers.R"); source("R/datasets.R")')
     # R arrays are column-major; aperm() back to row-major and flatten, so NumPy can reshape in C order.
     return ro.r("function(path) { a <- read_idx(path); d <- dim(a); "
                 "if (is.null(d)) list(a, length(a)) else list(as.vector(aperm(a)), d) }")

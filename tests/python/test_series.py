@@ -91,6 +91,7 @@ def test_r_reads_and_windows_the_same_doubles(tmp_path):
     script = tmp_path / "dump.R"
     script.write_text(f"""
 source("R/helpers.R")
+source("R/datasets.R")
 data <- series_windows(lesson_config("rnn_forecaster"))
 for (name in names(data)) {{
   v <- data[[name]]
