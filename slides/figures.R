@@ -412,3 +412,50 @@ fig_bidirectional <- function(n = 4L) {
   label(xs[[n]] + 1.1, 2.6, "forward h", col = HIGHLIGHT, cex = 0.8, adj = 0)
   label(xs[[n]] + 1.1, 4.4, "backward g", col = "#1155cc", cex = 0.8, adj = 0)
 }
+
+# ---- CNN architectures after LeNet (05) -------------------------------------------------------
+# A residual block: two 3 x 3 convolutions with batch normalisation, and the shortcut around them
+# (the identity, or a strided 1 x 1 projection when the block halves the size and widens).
+fig_residual_block <- function() {
+  canvas(14, 5.4)
+  node(1, 2.4, "x", INPUT_COL, w = 1, h = 0.7)
+  node(3.6, 2.4, "3 x 3 conv\nBN, ReLU", GATE_COL, w = 2.2, h = 1.1, cex = 0.85)
+  node(6.6, 2.4, "3 x 3 conv\nBN", GATE_COL, w = 2.2, h = 1.1, cex = 0.85)
+  circle(9, 2.4, "+", r = 0.35, cex = 1.3)
+  node(11, 2.4, "ReLU", HIDDEN_COL, w = 1.3, h = 0.7, cex = 0.9)
+  node(13.1, 2.4, "y", OUTPUT_COL, w = 1, h = 0.7)
+  arrow(1.5, 2.4, 2.5, 2.4)
+  arrow(4.7, 2.4, 5.5, 2.4)
+  arrow(7.7, 2.4, 8.65, 2.4)
+  arrow(9.35, 2.4, 10.35, 2.4)
+  arrow(11.65, 2.4, 12.6, 2.4)
+  graphics::lines(c(1, 1, 9), c(2.75, 4.4, 4.4), col = HIGHLIGHT, lwd = 2.5)
+  arrow(9, 4.4, 9, 2.75, col = HIGHLIGHT, lwd = 2.5)
+  label(5, 4.75, "shortcut: x itself, or a strided 1 x 1 conv + BN when the shape changes", col = HIGHLIGHT, cex = 0.8)
+  label(5.1, 1.3, "F(x): what the block adds", cex = 0.8)
+  label(7, 0.4, "y = ReLU(F(x) + x): a block with nothing to add can pass x on, and the gradient has a path back",
+        cex = 0.78, col = "grey25")
+}
+
+# An Inception module: four branches read the same input; their maps are stacked.
+fig_inception_module <- function() {
+  canvas(14, 6)
+  node(7, 0.6, "input (previous layer)", INPUT_COL, w = 4.2, h = 0.7, cex = 0.85)
+  xs <- c(2, 5.3, 8.7, 12)
+  bottom <- c("1 x 1 conv", "1 x 1 conv\n(reduce)", "1 x 1 conv\n(reduce)", "3 x 3 max pool\nstride 1")
+  top <- c("", "3 x 3 conv", "5 x 5 conv", "1 x 1 conv\n(project)")
+  for (k in 1:4) {
+    arrow(7, 0.95, xs[k], 1.75)
+    node(xs[k], 2.3, bottom[k], if (k == 4L) HIDDEN_COL else GATE_COL, w = 2.6, h = 1.0, cex = 0.8)
+    if (nzchar(top[k])) {
+      arrow(xs[k], 2.8, xs[k], 3.45)
+      node(xs[k], 3.95, top[k], GATE_COL, w = 2.6, h = 0.95, cex = 0.8)
+    } else {
+      graphics::segments(xs[k], 2.8, xs[k], 4.45, col = "grey20", lwd = 1.5)   # straight up, past the others
+    }
+    arrow(xs[k], 4.45, 7, 5.05)
+  }
+  node(7, 5.4, "stack the maps (concatenate channels)", OUTPUT_COL, w = 5.2, h = 0.7, cex = 0.85)
+  label(0.2, -0.2, "orange: layers with weights (green: none). The 1 x 1 reductions keep the 3 x 3 and 5 x 5 branches cheap.",
+        cex = 0.75, adj = 0, col = "grey25")
+}

@@ -4,7 +4,7 @@
     python tools/make_data.py full-mnist   # optional, online: all 70,000 digits
     python tools/make_data.py manifest     # rewrite shared_data/MANIFEST.sha256
 
-The R side exports the stock series: Rscript tools/export_series.R
+The R side exports the stock and sunspot series: Rscript tools/export_series.R
 """
 import gzip
 import hashlib
@@ -85,6 +85,7 @@ def manifest():
     lines = [f"{sha256(DATA / 'mnist' / n)}  mnist/{n}\n" for n in IDX_FILES]
     lines += [f"{sha256(FASHION_DIR / n)}  fashion/{n}\n" for n in IDX_FILES]
     lines.append(f"{sha256(DATA / 'series' / 'eustockmarkets.csv')}  series/eustockmarkets.csv\n")
+    lines.append(f"{sha256(DATA / 'series' / 'sunspots.csv')}  series/sunspots.csv\n")
     (DATA / "MANIFEST.sha256").write_text("".join(lines))
     print("".join(lines), end="")
 

@@ -45,6 +45,8 @@ REQUIRED = {
                     "foundations_recurrence/r/examples/keras_clip_raw_norms/4"],
     "rnn_types": ["rnn_types/r/types/many_to_many_unequal/params", "rnn_types/python/types/many_to_many_unequal/params",
                   "rnn_types/r/test/bilstm_params", "rnn_types/r/test/lstm_accuracy", "rnn_types/python/test/bilstm_accuracy"],
+    "sunspots": ["sunspots/r/test/gru_rmse_mean", "sunspots/python/test/gru_rmse_mean", "sunspots/r/test/blog_rmse_mean",
+                 "sunspots/r/baseline/persistence_rmse_mean", "sunspots/r/baseline/ar_rmse_mean"],
 }
 
 
