@@ -197,12 +197,12 @@ compile_blog_model <- function(model, config) {
 # Step 3. Train on one slice, the targets scaled as the inputs are. Early stopping
 # watches the validation part; the GRU keeps the weights of its best epoch there.
 fit_slice <- function(model, data, scale, fit) {
-  stop <- keras$callbacks$EarlyStopping(monitor = "val_loss", patience = as.integer(fit$patience),
-                                        restore_best_weights = fit$restore_best)
+  early_stopping <- keras$callbacks$EarlyStopping(monitor = "val_loss", patience = as.integer(fit$patience),
+                                                  restore_best_weights = fit$restore_best)
   history <- model$fit(data$x_train, scale(data$y_train)$numpy(),
                        validation_data = list(data$x_val, scale(data$y_val)$numpy()),
                        epochs = as.integer(fit$epochs), batch_size = as.integer(fit$batch_size),
-                       shuffle = TRUE, verbose = 2L, callbacks = list(stop))
+                       shuffle = TRUE, verbose = 2L, callbacks = list(early_stopping))
   history_lists(history)
 }
 

@@ -186,11 +186,12 @@ def compile_blog_model(model, config):
 # Step 3. Train on one slice, the targets scaled as the inputs are. Early stopping
 # watches the validation part; the GRU keeps the weights of its best epoch there.
 def fit_slice(model, data, scale, fit):
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=fit["patience"],
-                                         restore_best_weights=fit["restore_best"])
+    early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=fit["patience"],
+                                                   restore_best_weights=fit["restore_best"])
     history = model.fit(data["x_train"], np.asarray(scale(data["y_train"])),
                         validation_data=(data["x_val"], np.asarray(scale(data["y_val"]))),
-                        epochs=fit["epochs"], batch_size=fit["batch_size"], shuffle=True, verbose=2, callbacks=[stop])
+                        epochs=fit["epochs"], batch_size=fit["batch_size"], shuffle=True, verbose=2,
+                        callbacks=[early_stopping])
     return helpers.history_lists(history)
 
 

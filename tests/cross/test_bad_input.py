@@ -119,7 +119,7 @@ def test_r_already_on_another_python():
 
 @pytest.mark.parametrize("args, message", [
     (["run", "nope"], "Unknown lesson 'nope': choose one of foundations_convolution, foundations_pooling, "
-                        "foundations_backpropagation, foundations_recurrence, cnn_mnist"),
+                        "foundations_backpropagation, foundations_recurrence, cnn_classics, cnn_mnist"),
     (["run", "--profile", "huge"], "Unknown profile 'huge': choose one of quick, full."),
     (["frobnicate"], "Unknown command 'frobnicate'"),
     (["compare", "nope"], "Unknown lesson 'nope'"),

@@ -47,6 +47,12 @@ REQUIRED = {
                   "rnn_types/r/test/bilstm_params", "rnn_types/r/test/lstm_accuracy", "rnn_types/python/test/bilstm_accuracy"],
     "sunspots": ["sunspots/r/test/gru_rmse_mean", "sunspots/python/test/gru_rmse_mean", "sunspots/r/test/blog_rmse_mean",
                  "sunspots/r/baseline/persistence_rmse_mean", "sunspots/r/baseline/ar_rmse_mean"],
+    "cnn_architectures": [f"cnn_architectures/{language}/test/{field}" for language in ("python", "r")
+                          for field in ("residual_accuracy", "lenet5_accuracy")]
+                         + ["cnn_architectures/r/test/residual_params",
+                            "cnn_architectures/r/test/deep_plain_first_layer_gradient_at_start",
+                            "cnn_classics/r/examples/alexnet_params", "cnn_classics/r/examples/vgg16_params",
+                            "cnn_classics/r/examples/resnet50_depth", "cnn_classics/python/examples/resnet50_depth"],
 }
 
 
