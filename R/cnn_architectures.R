@@ -336,7 +336,7 @@ depth_experiment <- function(data, config) {
 collect <- function(runs, depth_runs, data, config) {
   first <- seq_len(config$n_predictions)
   history <- list()
-  test <- list(n = length(data$y_test))
+  test <- list(n = length(data$y_test), n_train = length(data$y_train))
   predictions <- list(labels = I(data$y_test[first]))
   for (run in runs) {
     for (metric in names(run$history)) history[[paste0(run$key, "_", metric)]] <- run$history[[metric]]

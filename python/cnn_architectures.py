@@ -311,7 +311,7 @@ def depth_experiment(data, config):
 # Step 5. One results file for every network: flat names, network by network.
 def collect(runs, depth_runs, data, config):
     first = config["n_predictions"]
-    history, test = {}, {"n": int(len(data["y_test"]))}
+    history, test = {}, {"n": int(len(data["y_test"])), "n_train": int(len(data["y_train"]))}
     predictions = {"labels": data["y_test"][:first].tolist()}
     for run in runs:
         for metric, values in run["history"].items():

@@ -284,13 +284,14 @@ test_that("race_table", {
 test_that("collect names every series after its network", {
   runs <- list(lenet5 = fake_run("lenet5", "L", 0.5, 1), residual = fake_run("residual", "R", 0.75, 2))
   depth_runs <- list(deep_plain = list(key = "deep_plain", loss = c(2.3, 2.3), gradient = c(1e-5, 2e-5, 3e-5)))
-  data <- list(y_test = as.array(c(3L, 1L, 4L, 1L, 5L, 9L, 2L, 6L, 5L, 3L)))
+  data <- list(y_test = as.array(c(3L, 1L, 4L, 1L, 5L, 9L, 2L, 6L, 5L, 3L)), y_train = as.array(0:6))
   results <- lesson$collect(runs, depth_runs, data, list(n_predictions = 8L))
   expect_identical(names(results$history), c("lenet5_loss", "lenet5_val_accuracy", "residual_loss",
                                              "residual_val_accuracy", "deep_plain_loss",
                                              "deep_plain_first_layer_gradient"))
   test <- results$test
   expect_identical(test$n, 10L)
+  expect_identical(test$n_train, 7L)
   expect_identical(test$lenet5_params, 8L)
   expect_identical(test$residual_accuracy, 0.75)
   expect_identical(test$residual_confusion_matrix, diag(2L))

@@ -268,12 +268,12 @@ def test_race_table():
 def test_collect_names_every_series_after_its_network():
     runs = [fake_run("lenet5", "L", 0.5, 1.0), fake_run("residual", "R", 0.75, 2.0)]
     depth_runs = [{"key": "deep_plain", "loss": [2.3, 2.3], "gradient": [1e-5, 2e-5, 3e-5]}]
-    data = {"y_test": np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3])}
+    data = {"y_test": np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3]), "y_train": np.arange(7)}
     results = lesson.collect(runs, depth_runs, data, {"n_predictions": 8})
     assert list(results["history"]) == ["lenet5_loss", "lenet5_val_accuracy", "residual_loss",
                                         "residual_val_accuracy", "deep_plain_loss", "deep_plain_first_layer_gradient"]
     test = results["test"]
-    assert test["n"] == 10 and test["lenet5_params"] == 8 and test["residual_accuracy"] == 0.75
+    assert test["n"] == 10 and test["n_train"] == 7 and test["lenet5_params"] == 8 and test["residual_accuracy"] == 0.75
     assert test["residual_confusion_matrix"] == [[1, 0], [0, 1]]
     assert test["deep_plain_first_layer_gradient_at_start"] == 1e-5
     assert results["predictions"]["labels"] == [3, 1, 4, 1, 5, 9, 2, 6]
