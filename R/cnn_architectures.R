@@ -375,7 +375,7 @@ plot_race <- function(runs, path) {
     "test accuracy (%)" = vapply(runs, function(run) 100 * run$test$accuracy, 0))
   colours <- grDevices::palette.colors(length(runs) + 1L)[-1L]
   save_figure(path, 1300L, 360L, {
-    graphics::par(mfrow = c(1L, 3L), mar = c(4, 11, 3, 1))
+    graphics::par(mfrow = c(1L, 3L), mar = c(4, 11, 3, 1), cex = 1.1)
     for (title in names(columns)) {
       values <- columns[[title]]
       accuracy <- startsWith(title, "test")
