@@ -373,7 +373,8 @@ plot_slice_rmse <- function(results, path) {
   scores <- lapply(names(styles), function(name) section(name)[[paste0(name, "_rmse")]])
   means <- vapply(names(styles), function(name) section(name)[[paste0(name, "_rmse_mean")]], 0)
   save_figure(path, 900L, 450L, {
-    plot(NULL, xlim = c(1, length(labels)), ylim = range(unlist(scores)), xaxt = "n",
+    span <- range(unlist(scores))
+    plot(NULL, xlim = c(1, length(labels)), ylim = span + c(0, 0.4 * diff(span)), xaxt = "n",   # room for the legend
          xlab = "test years of the slice", ylab = "RMSE of 12-month forecasts",
          main = "Every slice, every model and baseline (R)")
     graphics::axis(1L, at = seq_along(labels), labels = labels)
