@@ -78,6 +78,7 @@ grey_input <- function(scale = 1 / 255, offset = 0) {
   list(inputs = inputs, x = layers$Reshape(c(28L, 28L, 1L), name = "channel")(x))
 }
 
+
 # Yardstick 1: LeNet-5 as lesson 2 builds it, C3 wired by TABLE I.
 c3_map <- function(s2, j) {
   maps <- C3_TABLE[[j + 1L]]
@@ -98,6 +99,7 @@ build_lenet5 <- function() {
   outputs <- layers$Dense(10L, activation = "softmax", name = "output")(x)
   keras$Model(input$inputs, outputs, name = "lenet5")
 }
+
 
 # Yardsticks 2 and 3: lesson 1's network, and the keras-io "simple MNIST convnet" it was measured against.
 build_cnn_mnist <- function() {
@@ -126,6 +128,7 @@ build_reference <- function() {
   keras$Model(input$inputs, outputs, name = "reference")
 }
 
+
 # The step the three new networks share: convolution, batch normalisation (Ioffe and Szegedy, 2015),
 # ReLU, in ResNet's order. The convolution has no bias: BN's shift is one.
 conv_bn <- function(x, filters, kernel, strides, name, relu = TRUE) {
@@ -134,6 +137,7 @@ conv_bn <- function(x, filters, kernel, strides, name, relu = TRUE) {
   x <- layers$BatchNormalization(name = paste0(name, "_bn"))(x)
   if (relu) layers$ReLU(name = paste0(name, "_relu"))(x) else x
 }
+
 
 # VGG: a block is n 3x3 convolutions that keep the size ("same" padding), then a 2x2 max pool.
 vgg_block <- function(x, filters, n_convs, name) {
@@ -154,6 +158,7 @@ build_vgg <- function() {
   outputs <- layers$Dense(10L, activation = "softmax", name = "output")(x)
   keras$Model(input$inputs, outputs, name = "vgg")
 }
+
 
 # Inception: four branches see the same input through different windows; their outputs are stacked.
 inception_module <- function(x, filters, name) {
@@ -180,6 +185,7 @@ build_inception <- function() {
   outputs <- layers$Dense(10L, activation = "softmax", name = "output")(x)
   keras$Model(input$inputs, outputs, name = "inception")
 }
+
 
 # Residual: two conv_bn steps, and the input added back before the last ReLU.
 # relu(F(x) + shortcut(x)): the identity when the shapes match, else a strided 1x1 projection.
@@ -255,10 +261,6 @@ depth_settings <- function(config, n_rows) {
       "shared_data/spec.json sets depth.%s to %s for the %s profile of %s: use a whole number above 0.",
       key, to_json(config$depth[[key]]), config$profile, LESSON))
   }
-  rate <- depth$learning_rate
-  if (!is.numeric(rate) || length(rate) != 1L || !is.finite(rate) || rate <= 0) workshop_error(sprintf(
-    "shared_data/spec.json sets depth.learning_rate to %s for the %s profile of %s: use a number above 0.",
-    to_json(rate), config$profile, LESSON))
   if (depth$n_train > n_rows) {
     workshop_error(sprintf(
       "The depth experiment asks for %d training images, but the %s profile has only %d: lower depth.n_train in the spec.",

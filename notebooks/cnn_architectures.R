@@ -16,8 +16,7 @@
 # in this folder. Three small networks built from the ideas of VGG, GoogLeNet and ResNet race
 # three yardsticks at the same budget, then a 20-layer stack trains with and without shortcuts.
 # The quick profile trains on 500 MNIST digits in seconds, so its accuracies mean nothing; set
-# `profile <- "full"` for the real race on all of Fashion-MNIST: six networks for 3 epochs,
-# about 12 minutes on 2 idle cores.
+# `profile <- "full"` for the real race on all of Fashion-MNIST (about ten minutes on 2 cores).
 
 # %%
 # Jupyter starts in this notebook's folder, notebooks/; the lessons are in ../R.

@@ -245,10 +245,6 @@ def depth_settings(config, n_rows):
         if depth[key] is None:
             raise helpers.WorkshopError(f"shared_data/spec.json sets depth.{key} to {json.dumps(config['depth'].get(key))}"
                                         f" for the {config['profile']} profile of {LESSON}: use a whole number above 0.")
-    rate = depth.get("learning_rate")
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate < math.inf:
-        raise helpers.WorkshopError(f"shared_data/spec.json sets depth.learning_rate to {json.dumps(rate)} for the "
-                                    f"{config['profile']} profile of {LESSON}: use a number above 0.")
     if depth["n_train"] > n_rows:
         raise helpers.WorkshopError(f"The depth experiment asks for {depth['n_train']} training images, but the "
                                     f"{config['profile']} profile has only {n_rows}: lower depth.n_train in the spec.")

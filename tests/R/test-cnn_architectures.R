@@ -239,9 +239,6 @@ test_that("depth_settings refuse bad numbers in one sentence", {
     list("width", 0L, "sets depth.width to 0 for the quick profile of cnn_architectures: use a whole number above 0."),
     list("blocks", 2.5, "sets depth.blocks to 2.5 for the quick profile"),
     list("probe_every", NULL, "sets depth.probe_every to null for the quick profile"),
-    list("learning_rate", -0.5, paste("sets depth.learning_rate to -0.5 for the quick profile of cnn_architectures:",
-                                      "use a number above 0.")),
-    list("learning_rate", "fast", 'sets depth.learning_rate to "fast" for the quick profile'),
     list("n_train", 501L, paste("The depth experiment asks for 501 training images, but the quick profile has only 500:",
                                 "lower depth.n_train in the spec.")))
   for (case in cases) {

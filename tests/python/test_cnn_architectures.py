@@ -224,9 +224,6 @@ def test_without_shortcuts_the_first_layer_gradient_vanishes():
     ("width", 0, "sets depth.width to 0 for the quick profile of cnn_architectures: use a whole number above 0."),
     ("blocks", 2.5, "sets depth.blocks to 2.5 for the quick profile"),
     ("probe_every", None, "sets depth.probe_every to null for the quick profile"),
-    ("learning_rate", -0.5, "sets depth.learning_rate to -0.5 for the quick profile of cnn_architectures: "
-                            "use a number above 0."),
-    ("learning_rate", "fast", 'sets depth.learning_rate to "fast" for the quick profile'),
     ("n_train", 501, "The depth experiment asks for 501 training images, but the quick profile has only 500: "
                      "lower depth.n_train in the spec."),
 ])
