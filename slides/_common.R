@@ -19,6 +19,10 @@ knitr::opts_chunk$set(error = FALSE, warning = FALSE, message = FALSE, comment =
                       fig.align = "center", out.width = "100%", dpi = 110, dev.args = list(type = "cairo"))
 
 use_workshop_python()   # before the first Python chunk, so knitr's reticulate uses .venv
+# TensorFlow's thread count is fixed when it starts and cannot change after. Fix it now, as the
+# lessons do, so a chunk's seed_everything() asks for the count already set, even when this R
+# session knitted another deck before (render.R renders all of them in one session).
+seed_everything(0L, load_spec()$threads)
 # The concept figures (fig_sobel(), fig_lstm_cell(), ...), drawn when a deck is knitted.
 source(file.path(WORKSHOP, "slides", "figures.R"), local = TRUE)
 

@@ -1,12 +1,15 @@
 """Shared test set-up: the lesson code is importable, and subprocess helpers run each language in its own process."""
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,6 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 from helpers import ROOT  # noqa: E402  (the one place Python knows where the workshop is)
 
 sys.path.insert(0, str(ROOT / "tools"))
+
+
+def pytest_collection_finish(session):
+    """A test module may start slow, independent work at once (test_notebooks.py does), so it runs
+    beside the other tests: the machine has two cores, and most tests keep only one of them busy."""
+    for module in {item.module for item in session.items if getattr(item, "module", None) is not None}:
+        if hasattr(module, "start_in_background"):
+            module.start_in_background()
 
 
 def run_lesson(language, lesson, *args, env=None, timeout=600, cwd=None):
@@ -30,6 +41,87 @@ def run_lesson(language, lesson, *args, env=None, timeout=600, cwd=None):
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
+EARLIER = '{"earlier": true}\n'   # what an earlier run left in the --out folder of a refused case
+
+
+def refuse_all(cases, root):
+    """Run many command lines that must be refused, [name] -> (lesson, data_dir or None, args), in
+    one process per language, the two side by side (tests/cross/refusals_runner.py and .R).
+
+    Each case gets its own --out folder holding an earlier results.json; "{out}" in its args
+    stands for that folder. Returns {(name, language): answer}, where an answer has returncode,
+    stdout, stderr and out, as a finished process would. One process per language instead of one
+    per case saves the four or five seconds that starting TensorFlow takes, dozens of times; the
+    real command line's exit code is tested in tests/cross/test_bad_input.py.
+    """
+    commands = {}
+    for name, (lesson, data_dir, args) in cases.items():
+        for language in ("python", "r"):
+            out = root / re.sub(r"[^a-z0-9]+", "_", name.lower()) / language / "out"
+            out.mkdir(parents=True)
+            (out / "results.json").write_text(EARLIER)
+            options = [a.replace("{out}", str(out)) for a in args]
+            if not any(a.startswith("--out") for a in options):
+                options += ["--out", str(out)]
+            if data_dir is not None:
+                options += ["--data-dir", str(data_dir)]
+            commands[name, language] = (lesson, options, out)
+
+    def run(language):
+        listing, answers = root / f"cases_{language}.json", root / f"answers_{language}.json"
+        listing.write_text(json.dumps([{"lesson": lesson, "args": options}
+                                       for (_, lang), (lesson, options, _) in commands.items() if lang == language]))
+        runner = ([sys.executable, str(ROOT / "tests" / "cross" / "refusals_runner.py")] if language == "python"
+                  else ["Rscript", str(ROOT / "tests" / "cross" / "refusals_runner.R")])
+        done = subprocess.run([*runner, str(listing), str(answers)], cwd=root, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, f"the {language} runner failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        return json.loads(answers.read_text())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = dict(zip(("python", "r"), pool.map(run, ("python", "r"))))
+    found = {}
+    for language, listed in answers.items():
+        keys = [key for key in commands if key[1] == language]
+        for key, answer in zip(keys, listed, strict=True):
+            found[key] = SimpleNamespace(**answer, out=commands[key][2])
+    return found
+
+
+def error_sentence(done):
+    """The last line on stderr, which must be the one plain sentence."""
+    lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+    assert lines, f"no error message; stdout was:\n{done.stdout[-2000:]}"
+    return lines[-1]
+
+
+def assert_refused(done, message, out):
+    """Exit 2, one sentence holding message, no traceback, no training, and out left as it was."""
+    assert done.returncode == 2, f"exit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    sentence = error_sentence(done)
+    assert sentence.startswith("Error: ") and message in sentence, sentence
+    assert "Traceback" not in done.stderr and "Epoch" not in done.stdout
+    assert (out / "results.json").read_text() == EARLIER
+    assert sorted(p.name for p in out.iterdir()) == ["results.json"]
+
+
+def reseal(data_dir, key):
+    """Rewrite the copy's manifest line for key, so the content check (not the checksum) fires."""
+    manifest = data_dir / "MANIFEST.sha256"
+    digest = hashlib.sha256((data_dir / key).read_bytes()).hexdigest()
+    lines = [f"{digest}  {key}" if line.endswith(f"  {key}") else line
+             for line in manifest.read_text().splitlines()]
+    manifest.write_text("\n".join(lines) + "\n")
+
+
+def broken_data(root, name, breaking):
+    """A private copy of shared_data, changed by breaking(copy), for the refused cases to read."""
+    target = root / "data" / re.sub(r"[^a-z0-9]+", "_", name.lower())
+    shutil.copytree(ROOT / "shared_data", target)
+    breaking(target)
+    return target
+
+
 def read_results(out_dir):
     return json.loads((Path(out_dir) / "results.json").read_text())
 
@@ -42,12 +134,22 @@ def data_copy(tmp_path):
     return target
 
 
+@pytest.fixture
+def previous_results(tmp_path):
+    """An output folder holding an earlier run's results, which a refused run must not touch."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "results.json").write_text(EARLIER)
+    return out
+
+
 @pytest.fixture(scope="session")
 def quick_outputs(tmp_path_factory):
     """Run a lesson's quick profile once per test session, in Python and in R, each in its own process.
 
     Call it with a lesson name; it returns the outputs folder (outputs/<language>/<lesson>/ inside)
     that the parity, report and slide tests share, so no lesson trains twice in one session.
+    What each run printed is kept in its .printed[language, lesson].
     """
     root = tmp_path_factory.mktemp("quick_outputs")
     done = set()
@@ -64,7 +166,9 @@ def quick_outputs(tmp_path_factory):
                     ("python", "r"))))
             for language, ran in runs.items():
                 assert ran.returncode == 0, f"{language} {lesson} failed:\n{ran.stdout[-3000:]}\n{ran.stderr[-3000:]}"
+                ensure.printed[language, lesson] = ran.stdout
             done.add(lesson)
         return root
 
+    ensure.printed = {}   # (language, lesson) -> what the run printed
     return ensure

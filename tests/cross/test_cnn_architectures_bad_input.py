@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import ROOT
-from test_bad_input import assert_refused
+from conftest import assert_refused
 
 LESSON = "cnn_architectures"
 

@@ -1,18 +1,12 @@
 """numpy and base R on the same stored random inputs, and the two results files, topic by topic.
 
 rpy2 runs only pure base-R code in-process (the topics' mechanics);
-anything that touches reticulate runs in its own Rscript subprocess, because
+anything that touches reticulate runs in its own Rscript process (the session's quick_outputs), because
 reticulate inside rpy2 crashes at interpreter exit.
 """
 
 import importlib
 import json
-import os
-import shutil
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -121,33 +115,20 @@ def test_r_cells_called_directly_match_numpy():
     assert np.allclose(got, want, rtol=0, atol=EXACT)
 
 
-def run_both_languages(topic, outputs):
-    """One topic as a program in each language, each in its own process, from outside the workshop."""
-    rscript = shutil.which("Rscript")
-    assert rscript, "Rscript is not on PATH"
-    commands = {"python": [sys.executable, str(REPO / "python" / f"{topic}.py")],
-                "r": [rscript, str(REPO / "R" / f"{topic}.R")]}
-    printed = {}
-    for lang, command in commands.items():
-        done = subprocess.run([*command, "--out", str(outputs / lang / topic)], cwd=outputs, env=dict(os.environ),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
-        assert done.returncode == 0, f"{lang} {topic} failed:\n{done.stdout[-3000:]}"
-        printed[lang] = done.stdout
-    return printed
+@pytest.fixture(scope="module")
+def lesson_outputs(quick_outputs):
+    """Each topic as a program in each language, each in its own process, from outside the workshop
+    (the session's runs, shared with the parity, report and slide tests)."""
+    for topic in TOPICS:
+        root = quick_outputs(topic)
+    return root
 
 
 @pytest.fixture(scope="module")
-def lesson_outputs(tmp_path_factory):
-    return tmp_path_factory.mktemp("foundations_outputs")   # fresh: no stale file can pass
-
-
-@pytest.fixture(scope="module")
-def results(lesson_outputs):
-    # Two topics at a time: most of each run is starting TensorFlow, and there are two cores.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        printed = dict(zip(TOPICS, pool.map(lambda topic: run_both_languages(topic, lesson_outputs), TOPICS)))
+def results(lesson_outputs, quick_outputs):
     loaded = {topic: {lang: json.loads((lesson_outputs / lang / topic / "results.json").read_text())
                       for lang in ("python", "r")} for topic in TOPICS}
+    printed = {topic: {lang: quick_outputs.printed[lang, topic] for lang in ("python", "r")} for topic in TOPICS}
     return loaded, printed
 
 

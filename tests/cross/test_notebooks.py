@@ -26,14 +26,25 @@ def execute(path):
     return notebook, None
 
 
+POOL = ThreadPoolExecutor(max_workers=2)   # two kernels at a time: most of a notebook's time is starting TensorFlow
+RUNS = {}
+
+
+def start_in_background():
+    """Start every notebook as soon as the tests are collected (tests/conftest.py calls this), so
+    the three minutes of kernels overlap the rest of the suite instead of following it."""
+    if not RUNS:
+        # The R kernel is registered by set-up; running it again is a no-op when done.
+        RUNS["setup"] = subprocess.run(["bash", "tools/setup_jupyter.sh"], cwd=ROOT, capture_output=True, text=True)
+        if RUNS["setup"].returncode == 0:
+            RUNS.update({path: POOL.submit(execute, path) for path in NOTEBOOKS})
+
+
 @pytest.fixture(scope="module")
 def executed():
-    # The R kernel is registered by set-up; running it again is a no-op when done.
-    done = subprocess.run(["bash", "tools/setup_jupyter.sh"], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    # Two kernels at a time: most of a notebook's time is starting TensorFlow, not training.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(NOTEBOOKS, pool.map(execute, NOTEBOOKS)))
+    start_in_background()
+    assert RUNS["setup"].returncode == 0, RUNS["setup"].stderr
+    return {path: RUNS[path].result() for path in NOTEBOOKS}
 
 
 def test_every_lesson_has_a_notebook_in_each_language():

@@ -1,0 +1,40 @@
+"""Run many command lines that a lesson must refuse, in one Python process (tests/cross/refusals.py).
+
+    .venv/bin/python tests/cross/refusals_runner.py cases.json answers.json
+
+Starting Python and TensorFlow takes about four seconds, and the bad-input tests hold dozens of
+cases, so they share one process: each case calls the lesson's main() through helpers.run_lesson,
+exactly as `python python/<lesson>.py ...` does after its imports. A case records its exit status,
+what it printed, and any traceback (which a refusal must never show).
+"""
+import contextlib
+import importlib
+import io
+import json
+import sys
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python"))
+import helpers  # noqa: E402  (sets TensorFlow's environment before any lesson imports keras)
+
+
+def run_case(lesson, args):
+    main = importlib.import_module(lesson).main
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = 0
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            helpers.run_lesson(lambda: main(args))
+        except SystemExit as stop:
+            status = stop.code
+        except Exception:   # a refusal that escapes as a traceback: the test shows it
+            traceback.print_exc()
+            status = 1
+    return {"returncode": status, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
+
+
+if __name__ == "__main__":
+    cases = json.loads(Path(sys.argv[1]).read_text())
+    answers = [run_case(case["lesson"], case["args"]) for case in cases]
+    Path(sys.argv[2]).write_text(json.dumps(answers))
