@@ -64,6 +64,7 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
   }
   dir.create(file.path(html_dir, "instructor"), recursive = TRUE, showWarnings = FALSE)
   for (deck in decks) {
+    started <- proc.time()[["elapsed"]]
     knitr::opts_knit$set(root.dir = NULL)   # a deck starts in slides/, as in RStudio
     path <- rmarkdown::render(deck, output_dir = normalizePath(html_dir),
                               params = list(outputs = outputs), envir = new.env(parent = globalenv()), quiet = TRUE)
@@ -72,8 +73,9 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
     page <- add_timetable(page, timings)
     writeLines(page, path, useBytes = TRUE)
     writeLines(instructor_copy(page), file.path(html_dir, "instructor", basename(path)), useBytes = TRUE)
-    cat(sprintf("Wrote %s: %d slides, about %s minutes (notes in instructor/%s)\n", path, nrow(timings) + 1L,
-                format(sum(timings$minutes, na.rm = TRUE) + 2), basename(path)))
+    cat(sprintf("Wrote %s: %d slides, about %s minutes (notes in instructor/%s), rendered in %.0f s\n", path,
+                nrow(timings) + 1L, format(sum(timings$minutes, na.rm = TRUE) + 2), basename(path),
+                proc.time()[["elapsed"]] - started))
   }
 }
 
