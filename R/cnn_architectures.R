@@ -35,12 +35,8 @@
 # and healthy gradients, and the deeper ones still trained worse (the degradation problem); the
 # shortcuts cure both.
 
-# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
-               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
-source(file.path(dirname(this_file), "helpers.R"))   # sets TensorFlow's environment, so it comes before keras
-source(file.path(dirname(this_file), "datasets.R"))  # reads and checks shared_data/
-source(file.path(dirname(this_file), "steps.R"))     # train and evaluate: the steps lessons share
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
+source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
 keras <- import_keras()
 layers <- keras$layers
 ops <- keras$ops
@@ -222,23 +218,15 @@ NETWORKS <- list(
 )
 
 
-# Step 2. One budget for all: the same loss, optimiser and schedule (cosine decay to 0), as lesson 1.
-compile_model <- function(model, config, n_train) {
-  n_steps <- as.integer(ceiling(n_train / config$batch_size) * config$epochs)
-  schedule <- keras$optimizers$schedules$CosineDecay(config$learning_rate, decay_steps = n_steps)
-  model$compile(optimizer = keras$optimizers$Adam(learning_rate = schedule),
-                loss = "sparse_categorical_crossentropy", metrics = list("accuracy"))
-  model
-}
-
-
-# Step 3. The race: each network from the same seed, on the same images, for the same epochs.
+# Step 2. The race: each network from the same seed, on the same images, for the same epochs,
+# and one budget for all: the loss, optimiser and schedule (cosine decay to 0) of lesson 1,
+# compile_classifier in R/steps.R.
 race <- function(data, config) {
   runs <- list()
   for (key in names(NETWORKS)) {
     seed_everything(config$seed, config$threads)
     with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
-      model <- NETWORKS[[key]]$build() |> compile_model(config, n_train = length(data$y_train))
+      model <- NETWORKS[[key]]$build() |> compile_classifier(config, n_train = length(data$y_train))
     })
     clock <- stopwatch()
     history <- train(model, data, config) |> history_lists()

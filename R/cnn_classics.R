@@ -24,10 +24,8 @@
 # Local response normalisation (k = 2, n = 5, alpha = 1e-4, beta = 0.75) follows conv1 and
 # conv2; it has no weights. Keras has no such layer, so TensorFlow's own op does it.
 
-# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
-               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
-source(file.path(dirname(this_file), "helpers.R"))  # sets TensorFlow's environment, so it comes before keras
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
+source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
 keras <- import_keras()
 layers <- keras$layers
 tf <- reticulate::import("tensorflow")

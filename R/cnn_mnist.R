@@ -3,12 +3,8 @@
 # Its twin is python/cnn_mnist.py: the same steps, in the same order, with the same names.
 # Run it from any folder:  Rscript R/cnn_mnist.R --profile quick
 
-# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
-               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
-source(file.path(dirname(this_file), "helpers.R"))   # sets TensorFlow's environment, so it comes before keras
-source(file.path(dirname(this_file), "datasets.R"))  # reads and checks shared_data/
-source(file.path(dirname(this_file), "steps.R"))     # train and evaluate: the steps lessons share
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
+source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
 keras <- import_keras()
 layers <- keras$layers
 
@@ -35,28 +31,16 @@ build_model <- function() {
 }
 
 
-# Step 2. Loss, optimiser and metric, from the shared spec. The learning rate
-# follows a cosine from its start value down to 0: big steps while the model
-# is far off, small ones as it settles.
-compile_model <- function(model, config, n_train) {
-  n_steps <- as.integer(ceiling(n_train / config$batch_size) * config$epochs)
-  schedule <- keras$optimizers$schedules$CosineDecay(config$learning_rate, decay_steps = n_steps)
-  model$compile(
-    optimizer = keras$optimizers$Adam(learning_rate = schedule),
-    loss = "sparse_categorical_crossentropy",
-    metrics = list("accuracy")
-  )
-  model
-}
-
-
 main <- function(args = commandArgs(trailingOnly = TRUE)) {
   clock <- stopwatch()
   config <- parse_cli(LESSON, args)
   data <- load_images(config)
   seed_everything(config$seed, config$threads)
+  # Step 2. Loss, optimiser and metric, from the shared spec: the cross-entropy of the 10
+  # classes, Adam, and a learning rate that follows a cosine from its start value down to 0
+  # (compile_classifier in R/steps.R, which every classifier of the workshop shares).
   with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
-    model <- build_model() |> compile_model(config, n_train = length(data$y_train))
+    model <- build_model() |> compile_classifier(config, n_train = length(data$y_train))
   })
   model$summary()
   # Step 3. Train, watching the held-out validation rows after every epoch. The fit

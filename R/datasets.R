@@ -4,7 +4,7 @@
 # Every file is checked against shared_data/MANIFEST.sha256 before use, and every check that
 # fails says in one sentence what is wrong and how to fix it. Nothing here touches TensorFlow:
 # the data reach Keras as the integers or doubles both languages read the same way.
-# A lesson sources it right after helpers.R.
+# R/workshop.R loads it into a namespace of its own, above helpers.R.
 
 
 # ---- 4. Data: checksums, the IDX reader, splits ----------------------------------

@@ -2,7 +2,7 @@
 #
 # Its twin is python/foundations_common.py. It is not a lesson: foundations_convolution,
 # foundations_pooling, foundations_backpropagation and foundations_recurrence each source
-# it after R/helpers.R, and none of them sources another.
+# it through R/workshop.R, in a namespace of its own, and none of them sources another.
 #
 # The shared random inputs, shared_data/foundations_inputs.json, were made once by
 # python/foundations_common.py --make-inputs; R reads the same file, so both

@@ -11,11 +11,8 @@
 # outputs/r/foundations_recurrence/results.json plus gradient_norms.png.
 # source("R/foundations_recurrence.R") only defines functions.
 
-# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
-               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
-source(file.path(dirname(this_file), "helpers.R"))  # sets TensorFlow's environment, so it comes before keras
-source(file.path(dirname(this_file), "foundations_common.R"))  # check_matrix, sigmoid, read_shared_inputs, show
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
+source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
 
 LESSON <- "foundations_recurrence"
 

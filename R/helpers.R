@@ -1,10 +1,8 @@
 # The plumbing every R lesson shares. python/helpers.py is its mirror, in the same order.
 #
-# A lesson sources it from the folder the lesson itself lives in, so it works from any
-# working directory, as Python's `import helpers` does:
-#   this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), ...)[[1L]]   # a lesson's first lines
-#   source(file.path(dirname(this_file), "helpers.R"))
-# Sourcing sets TensorFlow's environment, so do it before anything imports keras.
+# R/workshop.R sources it into a namespace of its own ("workshop:helpers" on the search path),
+# with datasets.R, steps.R and foundations_common.R above it; a lesson sources workshop.R in its
+# first two lines. Loading it sets TensorFlow's environment, so it comes before anything imports keras.
 
 # The workshop folder is the parent of the folder this file lies in: the one way R finds it.
 # source() records the file it reads as `ofile` in its frame; the innermost such frame is
@@ -53,7 +51,7 @@ use_workshop_python <- function() {
   }
   if (reticulate::py_available(initialize = FALSE) && !same_python(reticulate::py_config()$python)) {
     workshop_error(sprintf(
-      "R is already using the Python at %s, not the workshop's %s: restart R (RStudio: Session > Restart R) and source R/helpers.R before anything else touches Python.",
+      "R is already using the Python at %s, not the workshop's %s: restart R (RStudio: Session > Restart R) and source the lesson (or R/workshop.R) before anything else touches Python.",
       reticulate::py_config()$python, python))
   }
   Sys.setenv(RETICULATE_PYTHON = python)

@@ -30,12 +30,8 @@
 # The honest yardstick is persistence: "tomorrow's close is today's close". On
 # a stock index it is very hard to beat, and the lesson says whether it was.
 
-# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
-               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
-source(file.path(dirname(this_file), "helpers.R"))   # sets TensorFlow's environment, so it comes before keras
-source(file.path(dirname(this_file), "datasets.R"))  # reads and checks shared_data/
-source(file.path(dirname(this_file), "steps.R"))     # train and evaluate: the steps lessons share
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
+source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
 keras <- import_keras()
 layers <- keras$layers
 

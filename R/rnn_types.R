@@ -36,12 +36,8 @@
 #     Bidirectional(LSTM(h))     2 * 4(h(h + x) + h)   two LSTMs; output width 2h (concatenated)
 #     Dense(k) on w inputs       k(w + 1)
 
-# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
-               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
-source(file.path(dirname(this_file), "helpers.R"))   # sets TensorFlow's environment, so it comes before keras
-source(file.path(dirname(this_file), "datasets.R"))  # reads and checks shared_data/
-source(file.path(dirname(this_file), "steps.R"))     # train and evaluate: the steps lessons share
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
+source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
 keras <- import_keras()
 layers <- keras$layers
 
@@ -166,21 +162,14 @@ build_reader <- function(kind, config) {
   ), name = kind)
 }
 
-# Adam with a cosine decay of the learning rate to 0, as in lesson 1.
-compile_reader <- function(model, config, n_train) {
-  n_steps <- as.integer(ceiling(n_train / config$batch_size) * config$epochs)
-  schedule <- keras$optimizers$schedules$CosineDecay(config$learning_rate, decay_steps = n_steps)
-  model$compile(optimizer = keras$optimizers$Adam(learning_rate = schedule),
-                loss = "sparse_categorical_crossentropy", metrics = list("accuracy"))
-  model
-}
-
+# Each reader is compiled as lesson 1's CNN is: Adam, with the learning rate decaying to 0 on a
+# cosine (compile_classifier in R/steps.R).
 compare_readers <- function(data, config) {
   runs <- list()
   for (kind in names(READERS)) {
     seed_everything(config$seed, config$threads)
     with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
-      model <- build_reader(kind, config) |> compile_reader(config, n_train = length(data$y_train))
+      model <- build_reader(kind, config) |> compile_classifier(config, n_train = length(data$y_train))
     })
     clock <- stopwatch()
     history <- train(model, data, config) |> history_lists()

@@ -1,13 +1,29 @@
 # The training steps several lessons share (R). python/steps.py is its mirror, in the same order.
 #
-# helpers.R is the plumbing (spec, command line, data, results files); this file is the
-# machine learning that more than one lesson does the same way: train with a validation
-# set, judge a classifier on its test images, score a forecast against a baseline. Each
-# lesson builds and compiles its own model, because that is what the lesson teaches.
-# A lesson sources it right after helpers.R.
+# helpers.R is the plumbing (spec, command line, seeding, results files, pictures) and
+# datasets.R reads shared_data/; this file is the machine learning that more than one
+# lesson does the same way: compile and train a classifier, judge it on its test images,
+# scale a series and score a forecast against a baseline. Each lesson builds its own
+# model, because that is what the lesson teaches.
+# R/workshop.R loads it into a namespace of its own, above helpers.R.
 
 
-# ---- 1. Training: one loop for every model -------------------------------------------
+# ---- 1. Training: one compile for the classifiers, one loop for every model --------------
+# Adam on the cross-entropy of the 10 classes, its learning rate following a cosine from
+# the spec's value down to 0 over all training steps: big steps while the model is far off,
+# small ones as it settles.
+compile_classifier <- function(model, config, n_train) {
+  keras <- reticulate::import("keras")
+  n_steps <- as.integer(ceiling(n_train / config$batch_size) * config$epochs)
+  schedule <- keras$optimizers$schedules$CosineDecay(config$learning_rate, decay_steps = n_steps)
+  model$compile(
+    optimizer = keras$optimizers$Adam(learning_rate = schedule),
+    loss = "sparse_categorical_crossentropy",
+    metrics = list("accuracy")
+  )
+  model
+}
+
 # Fit on the training rows, watching the held-out validation rows after every epoch.
 train <- function(model, data, config) {
   model$fit(

@@ -39,12 +39,8 @@
 #   i sees only the months up to i of the input window, so its forecast of the first month
 #   ahead cannot use the latest months: one reason it loses to persistence.
 
-# helpers.R lies beside this file: source() records this file as `ofile`, Rscript as --file=.
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))),
-               sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/lesson.R")[[1L]]
-source(file.path(dirname(this_file), "helpers.R"))   # sets TensorFlow's environment, so it comes before keras
-source(file.path(dirname(this_file), "datasets.R"))  # reads and checks shared_data/
-source(file.path(dirname(this_file), "steps.R"))     # the steps lessons share
+this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
+source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
 keras <- import_keras()
 layers <- keras$layers
 np <- reticulate::import("numpy", convert = FALSE)   # every sum of the scores, as Python adds them

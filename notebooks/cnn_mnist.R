@@ -37,7 +37,7 @@ head(data$y_train, 10L)
 
 # %%
 seed_everything(config$seed, config$threads)
-model <- build_model() |> compile_model(config, n_train = length(data$y_train))
+model <- build_model() |> compile_classifier(config, n_train = length(data$y_train))
 model$count_params()
 
 # %% [markdown]

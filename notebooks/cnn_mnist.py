@@ -45,7 +45,7 @@ data["x_train"].shape, data["y_train"][:10]
 
 # %%
 helpers.seed_everything(config["seed"], config["threads"])
-model = cnn_mnist.compile_model(cnn_mnist.build_model(), config, n_train=len(data["y_train"]))
+model = steps.compile_classifier(cnn_mnist.build_model(), config, n_train=len(data["y_train"]))
 model.summary()
 
 # %% [markdown]

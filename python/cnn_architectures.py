@@ -210,22 +210,15 @@ NETWORKS = {
 }
 
 
-# Step 2. One budget for all: the same loss, optimiser and schedule (cosine decay to 0), as lesson 1.
-def compile_model(model, config, n_train):
-    n_steps = math.ceil(n_train / config["batch_size"]) * config["epochs"]
-    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=n_steps)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-
-
-# Step 3. The race: each network from the same seed, on the same images, for the same epochs.
+# Step 2. The race: each network from the same seed, on the same images, for the same epochs,
+# and one budget for all: the loss, optimiser and schedule (cosine decay to 0) of lesson 1,
+# steps.compile_classifier.
 def race(data, config):
     runs = []
     for key, (label, build) in NETWORKS.items():
         helpers.seed_everything(config["seed"], config["threads"])
         with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
-            model = compile_model(build(), config, n_train=len(data["y_train"]))
+            model = steps.compile_classifier(build(), config, n_train=len(data["y_train"]))
         clock = helpers.stopwatch()
         history = helpers.history_lists(steps.train(model, data, config))
         seconds = clock()

@@ -3,8 +3,6 @@
 Its twin is R/cnn_mnist.R: the same steps, in the same order, with the same names.
 Run it from any folder:  .venv/bin/python python/cnn_mnist.py --profile quick
 """
-import math
-
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import datasets
 import keras
@@ -33,27 +31,16 @@ def build_model():
     ], name=LESSON)
 
 
-# Step 2. Loss, optimiser and metric, from the shared spec. The learning rate
-# follows a cosine from its start value down to 0: big steps while the model
-# is far off, small ones as it settles.
-def compile_model(model, config, n_train):
-    n_steps = math.ceil(n_train / config["batch_size"]) * config["epochs"]
-    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=n_steps)
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=schedule),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
-
-
 def main(argv=None):
     clock = helpers.stopwatch()
     config = helpers.parse_cli(LESSON, argv)
     data = datasets.load_images(config)
     helpers.seed_everything(config["seed"], config["threads"])
+    # Step 2. Loss, optimiser and metric, from the shared spec: the cross-entropy of the 10
+    # classes, Adam, and a learning rate that follows a cosine from its start value down to 0
+    # (steps.compile_classifier, which every classifier of the workshop shares).
     with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
-        model = compile_model(build_model(), config, n_train=len(data["y_train"]))
+        model = steps.compile_classifier(build_model(), config, n_train=len(data["y_train"]))
     model.summary()
     # Step 3. Train, watching the held-out validation rows after every epoch. The fit
     # loop is the one every lesson shares, in python/steps.py.

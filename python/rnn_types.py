@@ -157,21 +157,14 @@ def build_reader(kind, config):
     ], name=kind)
 
 
-# Adam with a cosine decay of the learning rate to 0, as in lesson 1.
-def compile_reader(model, config, n_train):
-    n_steps = -(-n_train // config["batch_size"]) * config["epochs"]
-    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=n_steps)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-
-
+# Each reader is compiled as lesson 1's CNN is: Adam, with the learning rate decaying to 0 on a
+# cosine (steps.compile_classifier).
 def compare_readers(data, config):
     runs = []
     for kind in READERS:
         helpers.seed_everything(config["seed"], config["threads"])
         with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
-            model = compile_reader(build_reader(kind, config), config, n_train=len(data["y_train"]))
+            model = steps.compile_classifier(build_reader(kind, config), config, n_train=len(data["y_train"]))
         clock = helpers.stopwatch()
         history = helpers.history_lists(steps.train(model, data, config))
         seconds = clock()

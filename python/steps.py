@@ -1,17 +1,34 @@
 """The training steps several lessons share (Python). R/steps.R is its mirror, in the same order.
 
-helpers.py is the plumbing (spec, command line, data, results files); this module is the
-machine learning that more than one lesson does the same way: train with a validation
-set, judge a classifier on its test images, score a forecast against a baseline. Each
-lesson builds and compiles its own model, because that is what the lesson teaches.
+helpers.py is the plumbing (spec, command line, seeding, results files, pictures) and
+datasets.py reads shared_data/; this module is the machine learning that more than one
+lesson does the same way: compile and train a classifier, judge it on its test images,
+scale a series and score a forecast against a baseline. Each lesson builds its own
+model, because that is what the lesson teaches.
 """
+import math
+
 import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import keras
 
 
-# ---- 1. Training: one loop for every model -------------------------------------------
+# ---- 1. Training: one compile for the classifiers, one loop for every model --------------
+def compile_classifier(model, config, n_train):
+    """Adam on the cross-entropy of the 10 classes, its learning rate following a cosine from
+    the spec's value down to 0 over all training steps: big steps while the model is far off,
+    small ones as it settles."""
+    n_steps = math.ceil(n_train / config["batch_size"]) * config["epochs"]
+    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=n_steps)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
 def train(model, data, config):
     """Fit on the training rows, watching the held-out validation rows after every epoch."""
     return model.fit(

@@ -4,11 +4,11 @@
 # A deck sources this from its first chunk; it works the same from RStudio's Knit
 # button (working directory slides/) and from slides/render.R.
 
-# R/helpers.R knows where the workshop is (the one way R finds it): source it from beside
+# R/helpers.R knows where the workshop is (the one way R finds it): load the shared layer from beside
 # this file. source() records this file as `ofile`, whether a deck or render.R sourced it.
 local({
   this_file <- rev(unlist(lapply(sys.frames(), `[[`, "ofile")))[[1L]]
-  source(file.path(dirname(this_file), "..", "R", "helpers.R"), local = globalenv())
+  source(file.path(dirname(this_file), "..", "R", "workshop.R"))   # the shared layer, as the lessons load it
 })
 WORKSHOP <- ROOT
 

@@ -1,7 +1,5 @@
 # testthat sources helper-*.R before the tests, with tests/R as the working directory.
-source(file.path(testthat::test_path(), "..", "..", "R", "helpers.R"))
-source(file.path(ROOT, "R", "datasets.R"))
-source(file.path(ROOT, "R", "steps.R"))
+source(file.path(testthat::test_path(), "..", "..", "R", "workshop.R"))   # helpers, datasets, steps, foundations_common
 use_workshop_python()   # before steps.R or a test reaches Python through reticulate
 
 # A lesson's functions, in an environment of their own; sourcing it does not run its main().

@@ -158,9 +158,9 @@ test_that("the yardsticks are the other lessons' networks: layers, counts and in
   expect_true(same_weights(ours, theirs))
 })
 
-test_that("compile_model decays the learning rate to zero over all steps", {
+test_that("compile_classifier decays the learning rate to zero over all steps", {
   config <- list(learning_rate = 0.002, batch_size = 64L, epochs = 3L)
-  model <- lesson$compile_model(lesson$build_reference(), config, n_train = 1000L)
+  model <- compile_classifier(lesson$build_reference(), config, n_train = 1000L)
   steps <- ceiling(1000 / 64) * 3
   expect_identical(steps, 48)
   rate_at <- function(step) {

@@ -10,7 +10,7 @@ test_that("the workshop runtime beats a learner's own Keras settings", {
   writeLines('{"backend": "jax", "floatx": "float16"}', file.path(home, ".keras", "keras.json"))
   script <- sprintf(paste0('source("%s"); keras <- import_keras(); ',
                            'cat(keras$backend$backend(), keras$config$floatx(), Sys.getenv("TF_ENABLE_ONEDNN_OPTS"))'),
-                    file.path(ROOT, "R", "helpers.R"))
+                    file.path(ROOT, "R", "workshop.R"))
   out <- system2("Rscript", c("-e", shQuote(script)), stdout = TRUE, stderr = FALSE,
                  env = c(paste0("HOME=", home), "KERAS_BACKEND=jax", "TF_ENABLE_ONEDNN_OPTS=1", "KERAS_HOME="))
   expect_identical(strsplit(utils::tail(out, 1L), " ")[[1L]], c("tensorflow", "float32", "0"))

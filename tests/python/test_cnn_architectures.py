@@ -10,6 +10,7 @@ import pytest
 import helpers
 import datasets
 import keras
+import steps
 from keras import layers
 
 import cnn_architectures as lesson
@@ -154,16 +155,16 @@ def test_yardsticks_are_the_other_lessons_networks(key, other):
     assert all(np.array_equal(a, b) for a, b in zip(ours.get_weights(), theirs.get_weights()))
 
 
-def test_compile_model_decays_the_learning_rate_to_zero_over_all_steps():
+def test_compile_classifier_decays_the_learning_rate_to_zero_over_all_steps():
     config = {"learning_rate": 0.002, "batch_size": 64, "epochs": 3}
-    model = lesson.compile_model(lesson.build_reference(), config, n_train=1000)
-    steps = math.ceil(1000 / 64) * 3
-    assert steps == 48
+    model = steps.compile_classifier(lesson.build_reference(), config, n_train=1000)
+    n_steps = math.ceil(1000 / 64) * 3
+    assert n_steps == 48
     model.optimizer.iterations.assign(0)
     assert float(model.optimizer.learning_rate) == pytest.approx(0.002)
-    model.optimizer.iterations.assign(steps // 2)                              # cos(pi / 2) = 0: half-way
+    model.optimizer.iterations.assign(n_steps // 2)                            # cos(pi / 2) = 0: half-way
     assert float(model.optimizer.learning_rate) == pytest.approx(0.001, rel=1e-6)
-    model.optimizer.iterations.assign(steps)
+    model.optimizer.iterations.assign(n_steps)
     assert float(model.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)
 
 

@@ -90,8 +90,7 @@ def test_r_reads_and_windows_the_same_doubles(tmp_path):
     """R's CSV parser and window code give the very same bits as Python's."""
     script = tmp_path / "dump.R"
     script.write_text(f"""
-source("R/helpers.R")
-source("R/datasets.R")
+source("R/workshop.R")
 data <- series_windows(lesson_config("rnn_forecaster"))
 for (name in names(data)) {{
   v <- data[[name]]
