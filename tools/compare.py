@@ -1,39 +1,57 @@
-"""Compare the Python and R results of each lesson and print one table per lesson.
+"""Compare the Python and R results of each lesson, every value of them, and print one table per lesson.
 
     python tools/compare.py [lesson ...] [--outputs DIR] [--tolerance X]
 
-tools/report.py turns the same rows into an HTML page; it imports this module,
-never the other way round. ./workshop compare runs both.
+tools/report.py prints the same tables and turns them into an HTML page; it imports this
+module, never the other way round. ./workshop compare and ./workshop run call report.py,
+so every lesson is compared once.
 
-Exit 0 when every row agrees, 1 when any row differs beyond the tolerance,
-2 when the input is unusable (unknown lesson, missing or broken results).
+Exit 0 when every row agrees, 1 when any row differs beyond the tolerance, 2 when the
+input is unusable (unknown lesson, missing or broken results).
 
-Tolerance. Both languages write every number so that it reads back to the same
-double (Python's repr; R/helpers.R's to_json with %.17g where %.15g is not
-enough), so training values (losses, metrics, probabilities) must be exactly
-equal: the default tolerance is 0. --tolerance lets you compare runs from two
-different machines, where CPU kernels may round differently. The weights are
-compared by the sha256 of their float32 bytes.
-
-The foundations topics (the spec's lessons_by_hand, one table each) compute by
-hand in float64 in each language, adding in different orders, so there the bound
-is 1e-12 relative (the one issue 4 sets); their finite-difference gradients
-divide rounding noise by 2h = 2e-6, so they get 1e-8 absolute; their keras_*
-values are float32 layers fed from two languages, so they get 1e-5 relative.
+What is compared: the whole results tree, recursively and in both directions, every key
+and every value, except the short list NOT_COMPARED below (each entry with its reason),
+and the set of plot files each language wrote. A key that only one language writes is a
+difference. Numbers must be equal to the last bit: both languages write every double so
+that it reads back to the same double (Python's repr; R/helpers.R's to_json with %.17g
+where %.15g is not enough), so the default tolerance is 0. The only numbers allowed to
+differ are the few in TOLERANCES, each with its reason and the difference measured.
+--tolerance lets you compare runs from two machines, where CPU kernels may round
+differently: it then allows that absolute difference on every number, and a weights
+checksum (which cannot be judged within a tolerance) is reported but not judged.
 """
 import argparse
+import fnmatch
 import json
 import math
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 from helpers import ROOT  # noqa: E402  (the one place Python knows where the workshop is)
-FOUNDATIONS_TOLERANCE = 1e-12
-NUMERIC_GRADIENT_TOLERANCE = 1e-8
-FLOAT32_TOLERANCE = 1e-5
+
+# What the compare leaves out; everything else in results.json is compared. Paths are
+# "/"-joined keys from the top of the file.
+NOT_COMPARED = {
+    "timings": "wall-clock seconds, which vary 10-30% between identical runs (./workshop bench measures speed)",
+    "versions": "each language names its own interpreter (Python 3.11, R 4.2), and R adds reticulate's version",
+    "language": "names the language that wrote the file",
+    "config/out": "each language writes into its own output folder",
+}
+
+# The only numbers that may differ between the languages: (lesson, path, how, bound, why).
+# Patterns are shell-style (fnmatch); the first that matches a value decides.
+TOLERANCES = [
+    ("foundations_*", "examples/*numeric*", "abs", 1e-8,
+     "finite differences (L(w + h) - L(w - h)) / 2h divide the last-bit differences of the by-hand "
+     "losses (about 1e-17) by 2h = 2e-6; measured at most 3.5e-11"),
+    ("foundations_*", "examples/*gradcheck*", "abs", 1e-8,
+     "the largest gap between those finite differences and the chain rule: the same noise; measured 1.6e-11"),
+    ("foundations_*", "examples/*", "rel", 1e-12,
+     "by-hand float64 arithmetic: NumPy and base R add the same products in another order (R's %*% "
+     "goes through BLAS and sum() through long doubles, NumPy through pairwise sums), so the last "
+     "bit or two may differ; measured at most 3.6e-15 relative. Keras' own outputs are exact"),
+]
 
 
 class CompareError(Exception):
@@ -41,8 +59,11 @@ class CompareError(Exception):
 
 
 def known_lessons():
+    """Every lesson of the spec, in the course's teaching order (lessons_by_hand included)."""
     spec = json.loads((ROOT / "shared_data" / "spec.json").read_text())
-    return [*spec["lessons_by_hand"], *spec["lessons"]]
+    order = [lesson for deck in spec["course"]["decks"] for lesson in deck["lessons"]]
+    every = [*spec["lessons_by_hand"], *spec["lessons"]]
+    return [*[lesson for lesson in order if lesson in every], *[lesson for lesson in every if lesson not in order]]
 
 
 def load(outputs, language, lesson):
@@ -53,157 +74,230 @@ def load(outputs, language, lesson):
                            f"run ./workshop run (or {who}/{lesson}.{'py' if language == 'python' else 'R'}) first.")
     try:
         results = json.loads(path.read_text())
-    except json.JSONDecodeError as e:
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise CompareError(f"{path} is not valid JSON ({e}): rerun the lesson to rewrite it.")
-    if results.get("schema") != "workshop-results/1" or results.get("lesson") != lesson:
+    if not isinstance(results, dict) or results.get("schema") != "workshop-results/1" or results.get("lesson") != lesson:
         raise CompareError(f"{path} is not a results file of {lesson}: rerun the lesson to rewrite it.")
     return results
 
 
-def as_array(value):
-    return np.asarray(value, dtype=np.float64)
+def flatten(tree, path=""):
+    """Every value of a results tree as {path: value}: lists and dicts opened all the way down.
 
-
-def max_abs_diff(a, b):
-    a, b = as_array(a), as_array(b)
-    if a.shape != b.shape:
-        return math.inf
-    return float(np.max(np.abs(a - b))) if a.size else 0.0
-
-
-def exact_diff(a, b, tolerance):
-    """Max abs diff and verdict: identical means every bit of every number."""
-    diff = max_abs_diff(a, b)
-    if as_array(a).shape == as_array(b).shape and np.array_equal(as_array(a), as_array(b)):
-        return diff, "identical"
-    return diff, "within tol" if diff <= tolerance else "DIFFERENT"
-
-
-def foundations_verdict(name, a, b):
-    a, b = as_array(a), as_array(b)
-    if a.shape != b.shape:
-        return "DIFFERENT"
-    if np.array_equal(a, b):
-        return "identical"
-    if "numeric" in name or "gradcheck" in name:
-        ok = np.all(np.abs(a - b) <= NUMERIC_GRADIENT_TOLERANCE)
+    An empty list or dict stays a value of its own, so that [] against {} or a missing key
+    is still seen. The left-out paths of NOT_COMPARED are dropped here, once.
+    """
+    if path in NOT_COMPARED:
+        return {}
+    if isinstance(tree, dict) and tree:
+        items = tree.items()
+    elif isinstance(tree, list) and tree:
+        items = ((str(i), v) for i, v in enumerate(tree))
     else:
-        tolerance = FLOAT32_TOLERANCE if name.startswith("keras_") else FOUNDATIONS_TOLERANCE
-        ok = np.all(np.abs(a - b) <= tolerance * np.maximum(1.0, np.abs(a)))
-    return "within tol" if ok else "DIFFERENT"
+        return {path: tree}
+    found = {}
+    for key, value in items:
+        found.update(flatten(value, f"{path}/{key}" if path else str(key)))
+    return found
+
+
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def tolerance_for(lesson, path):
+    for lesson_pattern, path_pattern, how, bound, why in TOLERANCES:
+        if fnmatch.fnmatch(lesson, lesson_pattern) and fnmatch.fnmatch(path, path_pattern):
+            return how, bound
+    return None
+
+
+def judge(lesson, path, a, b, tolerance):
+    """(verdict, absolute difference or None) for one value both languages wrote."""
+    if is_number(a) and is_number(b):
+        if a == b:
+            return "identical", 0.0
+        diff = abs(a - b)
+        rule = tolerance_for(lesson, path)
+        if rule is not None:
+            how, bound = rule
+            allowed = bound * max(1.0, abs(a)) if how == "rel" else bound
+            if diff <= allowed:
+                return "within tol", diff
+        return ("within tol" if diff <= tolerance else "DIFFERENT"), diff
+    if type(a) is type(b) and a == b:   # strings, booleans, null, empty lists: exactly, and of one type
+        return "identical", None
+    if tolerance > 0 and "sha256" in path and isinstance(a, str) and isinstance(b, str):
+        return "within tol", None   # a checksum cannot be judged within a tolerance
+    return "DIFFERENT", None
+
+
+# Sections shown as one row each: the file's header, and the settings both read from the spec.
+ONE_ROW = {"schema": "file (schema, lesson)", "lesson": "file (schema, lesson)", "config": "config (spec + CLI)"}
+
+
+def group_of(path):
+    """The table row a value belongs to: its section and the key below it (history/loss, test/accuracy)."""
+    parts = path.split("/")
+    if parts[0] in ONE_ROW:
+        return ONE_ROW[parts[0]]
+    return "/".join(parts[:2]) if len(parts) > 1 and not parts[1].isdigit() else parts[0]
+
+
+def count_values(value):
+    return sum(count_values(v) for v in value) if isinstance(value, list) else 1
 
 
 def show(value):
     if isinstance(value, (list, dict)):
-        array = np.asarray(value, dtype=object)
-        return f"[{array.size} values]" if array.ndim else "{...}"
+        return f"[{count_values(value)} values]" if isinstance(value, list) else "{...}"
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
 
 
-def numeric_rows(prefix, py_section, r_section, tolerance):
-    """One row per entry: numbers with a max abs diff, other entries (strings, tables) by equality."""
-    rows = []
-    for name, a in py_section.items():
-        label = f"{prefix} {name}"
-        if name not in r_section:
-            rows.append((label, show(a), "missing", "", "DIFFERENT"))
-        elif isinstance(a, (int, float)) or (isinstance(a, list) and np.asarray(a).dtype.kind == "f"):
-            b = r_section[name]
-            rows.append((label, show(a), show(b), *exact_diff(a, b, tolerance)))
+def pick(tree, group):
+    for key in group.split("/"):
+        tree = tree.get(key) if isinstance(tree, dict) else None
+    return tree
+
+
+def label_and_shown(group, py, r):
+    """What a row says: the last epoch of a history, a single value, or the number of values."""
+    if group in ONE_ROW.values():
+        return group, "", ""
+    a, b = pick(py, group), pick(r, group)
+    if group.startswith("history/") and isinstance(a, list) and a:
+        return f"{group.replace('/', ' ')} (last of {len(a)})", a[-1], (b[-1] if isinstance(b, list) and b else show(b))
+    if group == "weights_sha256":
+        return "weights sha256", str(a)[:12], str(b)[:12]
+    return group.replace("/", " "), a, b
+
+
+def plot_files(outputs, language, lesson):
+    return sorted(p.name for p in (Path(outputs) / language / lesson).glob("*.png"))
+
+
+def compare_trees(lesson, py, r, tolerance=0.0):
+    """Rows (label, Python, R, max abs diff, verdict), one per group, and the differing values.
+
+    Returns rows, differences [(path, python value, R value)] and the number of values compared.
+    """
+    flat = {"python": flatten(py), "r": flatten(r)}
+    paths = [*flat["python"], *[p for p in flat["r"] if p not in flat["python"]]]
+    groups, differences = {}, []
+    for path in paths:
+        a, b = flat["python"].get(path, "missing"), flat["r"].get(path, "missing")
+        if path not in flat["python"] or path not in flat["r"]:
+            verdict, diff = "DIFFERENT", None
         else:
-            rows.append((label, show(a), show(r_section[name]), "",
-                         "identical" if a == r_section[name] else "DIFFERENT"))
-    return rows
-
-
-def training_rows(py, r, tolerance):
+            verdict, diff = judge(lesson, path, a, b, tolerance)
+        if verdict == "DIFFERENT":
+            differences.append((path, a, b))
+        group = groups.setdefault(group_of(path), {"verdicts": set(), "diffs": [], "numeric": False})
+        group["verdicts"].add(verdict)
+        group["numeric"] |= is_number(a) or is_number(b)
+        if diff is not None:
+            group["diffs"].append(diff)
     rows = []
-    config_py = {k: v for k, v in py["config"].items() if k != "out"}
-    config_r = {k: v for k, v in r["config"].items() if k != "out"}
-    rows.append(("config (spec + CLI)", "", "", "", "identical" if config_py == config_r else "DIFFERENT"))
-    same_model = py["model"] == r["model"]
-    rows.append(("model layers and parameters", py["model"]["total_params"], r["model"]["total_params"], "",
-                 "identical" if same_model else "DIFFERENT"))
-    for metric in py["history"]:
-        a, b = py["history"][metric], r["history"].get(metric, [])
-        rows.append((f"history {metric} (last of {len(a)})", a[-1], b[-1] if b else "missing",
-                     *exact_diff(a, b, tolerance)))
-    rows += numeric_rows("test", py["test"], r["test"], tolerance)
-    rows += numeric_rows("baseline", py.get("baseline", {}), r.get("baseline", {}), tolerance)
-    rows += numeric_rows("predictions", py["predictions"], r["predictions"], tolerance)
-    same = py["weights_sha256"] == r["weights_sha256"]
-    rows.append(("weights sha256", py["weights_sha256"][:12], r["weights_sha256"][:12], "",
-                 "identical" if same else "DIFFERENT"))
-    fit_py, fit_r = py["timings"]["fit_seconds"], r["timings"]["fit_seconds"]
-    rows.append(("fit seconds (not judged)", fit_py, fit_r, f"R/Py {fit_r / fit_py:.2f}", "-"))
-    return rows
+    for group, seen in groups.items():
+        label, a, b = label_and_shown(group, py, r)
+        verdict = next(v for v in ("DIFFERENT", "within tol", "identical") if v in seen["verdicts"])
+        diff = max(seen["diffs"]) if seen["numeric"] and seen["diffs"] else ""
+        rows.append((label, a if a is not None else "missing", b if b is not None else "missing", diff, verdict))
+    return rows, differences, len(paths)
 
 
-def foundations_rows(py, r):
-    rows = []
-    for name, a in py["examples"].items():
-        if name not in r["examples"]:
-            rows.append((name, show(a), "missing", "", "DIFFERENT"))
-            continue
-        b = r["examples"][name]
-        rows.append((name, show(a), show(b), max_abs_diff(a, b), foundations_verdict(name, a, b)))
-    for name in r["examples"]:
-        if name not in py["examples"]:
-            rows.append((name, "missing", show(r["examples"][name]), "", "DIFFERENT"))
-    return rows
-
-
-def compare_lesson(outputs, lesson, tolerance):
+def compare_lesson(outputs, lesson, tolerance=0.0, details=None):
+    """The rows of one lesson's table; details, a dict if given, receives the differing values and counts."""
     py, r = load(outputs, "python", lesson), load(outputs, "r", lesson)
-    return training_rows(py, r, tolerance) if "history" in py else foundations_rows(py, r)
+    rows, differences, n_values = compare_trees(lesson, py, r, tolerance)
+    plots = {language: plot_files(outputs, language, lesson) for language in ("python", "r")}
+    rows.append(("plot files", len(plots["python"]), len(plots["r"]), "",
+                 "identical" if plots["python"] == plots["r"] else "DIFFERENT"))
+    if plots["python"] != plots["r"]:
+        differences.append(("plot files", ", ".join(plots["python"]) or "none", ", ".join(plots["r"]) or "none"))
+    timings = py.get("timings", {}), r.get("timings", {})
+    if "fit_seconds" in timings[0] and "fit_seconds" in timings[1]:
+        fit_py, fit_r = timings[0]["fit_seconds"], timings[1]["fit_seconds"]
+        rows.append(("fit seconds (not judged)", fit_py, fit_r,
+                     f"R/Py {fit_r / fit_py:.2f}" if fit_py else "", "-"))
+    if details is not None:
+        details.update(differences=differences, n_values=n_values + 1, plots=plots)
+    return rows
 
 
-def format_table(lesson, rows):
+def format_table(lesson, rows, details=None):
     header = ("metric", "Python", "R", "max abs diff", "verdict")
     cells = [header] + [tuple(show(c) if not isinstance(c, str) else c for c in row) for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(5)]
     line = lambda row: " | ".join(c.ljust(w) for c, w in zip(row, widths))
     out = [f"== {lesson} ==", line(header), "-+-".join("-" * w for w in widths)]
     out += [line(row) for row in cells[1:]]
+    if details is not None:
+        out.append(f"{details['n_values']} values compared; not compared: {', '.join(NOT_COMPARED)}")
+        for path, a, b in details["differences"][:8]:
+            out.append(f"  differs: {path}: Python {show(a)}, R {show(b)}")
+        if len(details["differences"]) > 8:
+            out.append(f"  ... and {len(details['differences']) - 8} more values differ")
     return "\n".join(out)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="./workshop compare")
-    parser.add_argument("lessons", nargs="*", help="default: every lesson with results")
-    parser.add_argument("--outputs", default=str(ROOT / "outputs"))
-    parser.add_argument("--tolerance", type=float, default=0.0,
-                        help="allowed max abs diff for training values (default 0: bit-identical)")
-    args = parser.parse_args(argv)
-    lessons = known_lessons()
-    try:
-        for lesson in args.lessons:
-            if lesson not in lessons:
-                raise CompareError(f"Unknown lesson '{lesson}': choose one of {', '.join(lessons)}.")
-        chosen = args.lessons or [l for l in lessons
-                                  if (Path(args.outputs) / "python" / l / "results.json").exists()
-                                  or (Path(args.outputs) / "r" / l / "results.json").exists()]
-        if not chosen:
-            raise CompareError(f"There are no results in {args.outputs}: run ./workshop run first.")
-        tables = {lesson: compare_lesson(args.outputs, lesson, args.tolerance) for lesson in chosen}
-    except CompareError as e:
-        print(f"Error: {e}", file=sys.stderr)
-        return 2
+def compare_all(outputs, lessons, tolerance):
+    """{lesson: (rows, details)} for the lessons asked for, or every lesson with results."""
+    known = known_lessons()
+    for lesson in lessons:
+        if lesson not in known:
+            raise CompareError(f"Unknown lesson '{lesson}': choose one of {', '.join(known)}.")
+    chosen = lessons or [lesson for lesson in known
+                         if any((Path(outputs) / language / lesson / "results.json").exists() for language in ("python", "r"))]
+    if not chosen:
+        raise CompareError(f"There are no results in {outputs}: run ./workshop run first.")
+    tables = {}
+    for lesson in chosen:
+        details = {}
+        rows = compare_lesson(outputs, lesson, tolerance, details)
+        tables[lesson] = (rows, details)
+    return tables
+
+
+def print_tables(tables, outputs):
+    """Print every table; return the lessons where Python and R differ."""
     failed = []
-    for lesson, rows in tables.items():
-        print(format_table(lesson, rows) + "\n")
+    for lesson, (rows, details) in tables.items():
+        print(format_table(lesson, rows, details) + "\n")
         if any(row[4] == "DIFFERENT" for row in rows):
             failed.append(lesson)
     for lesson in tables:
-        print(f"{lesson}: plots and results.json in {Path(args.outputs) / 'python' / lesson} "
-              f"and {Path(args.outputs) / 'r' / lesson}")
+        print(f"{lesson}: plots and results.json in {Path(outputs) / 'python' / lesson} "
+              f"and {Path(outputs) / 'r' / lesson}")
     if failed:
         print(f"\nPython and R DIFFER in: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    print("\nPython and R agree on every lesson compared.")
-    return 0
+    else:
+        print("\nPython and R agree on every lesson compared.")
+    return failed
+
+
+def parse_args(argv, prog):
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("lessons", nargs="*", help="default: every lesson with results")
+    parser.add_argument("--outputs", default=str(ROOT / "outputs"))
+    parser.add_argument("--tolerance", type=float, default=0.0,
+                        help="allowed absolute difference of every number (default 0: bit-identical)")
+    args = parser.parse_args(argv)
+    if not math.isfinite(args.tolerance) or args.tolerance < 0:
+        parser.error(f"--tolerance must be a number of 0 or more, not {args.tolerance}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv, "tools/compare.py")
+    try:
+        tables = compare_all(args.outputs, args.lessons, args.tolerance)
+    except CompareError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
+    return 1 if print_tables(tables, args.outputs) else 0
 
 
 if __name__ == "__main__":

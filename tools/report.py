@@ -1,11 +1,14 @@
 """The comparison as one self-contained HTML page: outputs/report.html.
 
-    python tools/report.py [--outputs DIR]      (./workshop run and ./workshop compare write it too)
+    python tools/report.py [lesson ...] [--outputs DIR] [--tolerance X]
 
-Per lesson: the Python vs R table with its verdicts (the rows of compare.py),
-the training curves of both languages drawn on the same axes, and every plot
-the lessons saved. Pictures are embedded as base64 PNG and the styles are
-inline, so the page opens offline and can be mailed as one file.
+./workshop run and ./workshop compare call this: it compares every lesson once, through
+compare.py (which it imports, never the other way round), prints the tables as compare.py
+does, and writes the page. Per lesson: the Python vs R table with its verdicts and the
+values that differ, the training curves of both languages drawn on the same axes, and every
+plot the lessons saved. Pictures are embedded as base64 PNG and the styles are inline, so
+the page opens offline and can be mailed as one file. The page is written even when Python
+and R differ (it shows where); the exit status is compare.py's: 0 agree, 1 differ, 2 unusable.
 """
 import argparse
 import base64
@@ -34,6 +37,7 @@ td.num { font-family: monospace; text-align: right; }
 figure { margin: 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 .pair figure { flex: 1 1 45%; max-width: 540px; }
 figcaption { font-size: 0.85em; color: #555; }
+ul.differs { color: #a00; font-size: 0.9em; }
 .meta { color: #555; font-size: 0.9em; }
 """
 
@@ -113,13 +117,14 @@ def figure_html(data, caption):
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def lesson_html(outputs, lesson, rows):
+def lesson_html(outputs, lesson, rows, details):
     results = {language: read_results(outputs, language, lesson) for language in LANGUAGES}
     parts = [f'<section id="{lesson}"><h2>{html.escape(lesson)}</h2>']
     versions = [f"{LANGUAGES[l]}: " + ", ".join(f"{k} {v}" for k, v in r.get("versions", {}).items())
                 for l, r in results.items() if r]
     parts.append(f'<p class="meta">{html.escape(" | ".join(versions))}</p>')
     parts.append(table_html(rows))
+    parts.append(differences_html(details))
     if all(r and r.get("history") for r in results.values()):
         histories = {language: r["history"] for language, r in results.items()}
         curves = figure_html(curves_png(histories), "training curves, Python (lines) and R (squares) overlaid")
@@ -135,35 +140,39 @@ def lesson_html(outputs, lesson, rows):
     return "\n".join(parts)
 
 
-def lessons_with_results(outputs):
-    return [lesson for lesson in compare.known_lessons()
-            if all((Path(outputs) / language / lesson / "results.json").exists() for language in LANGUAGES)]
+def differences_html(details):
+    """Under the table: how many values were compared, and the first values that differ."""
+    items = "".join(f"<li><code>{html.escape(path)}</code>: Python {html.escape(compare.show(a))}, "
+                    f"R {html.escape(compare.show(b))}</li>" for path, a, b in details["differences"][:20])
+    more = len(details["differences"]) - 20
+    listed = f'<ul class="differs">{items}{f"<li>and {more} more</li>" if more > 0 else ""}</ul>' if items else ""
+    return (f'<p class="meta">{details["n_values"]} values compared, both ways; not compared: '
+            f'{html.escape(", ".join(compare.NOT_COMPARED))}.</p>{listed}')
 
 
-def write_report(outputs, tables=None, tolerance=0.0, path=None):
+def write_report(outputs, tables, tolerance=0.0, path=None):
     """Write the page and return its path (default: <outputs>/report.html).
 
-    tables maps lesson -> compare.compare_lesson rows; the compare command passes
-    the rows it has already computed, and without them every lesson with results
-    in both languages is compared here.
+    tables maps lesson -> (rows, details), as compare.compare_all returns them: the lessons
+    are compared once, and the page shows what the printed tables show.
     """
     outputs = Path(outputs)
-    if tables is None:
-        tables = {lesson: compare.compare_lesson(outputs, lesson, tolerance)
-                  for lesson in lessons_with_results(outputs)}
     summary = "".join(
         f'<tr><td><a href="#{lesson}">{html.escape(lesson)}</a></td>'
         f'<td class="{VERDICT_CLASS[lesson_verdict(rows)]}">{lesson_verdict(rows)}</td></tr>'
-        for lesson, rows in tables.items())
+        for lesson, (rows, _) in tables.items())
+    reasons = "".join(f"<li><code>{html.escape(lesson)}</code> <code>{html.escape(where)}</code>: "
+                      f"{how} {bound:g}, because {html.escape(why)}</li>"
+                      for lesson, where, how, bound, why in compare.TOLERANCES)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Python vs R: workshop comparison</title>
 <style>{STYLE}</style></head>
 <body><h1>Python vs R: the workshop's lessons compared</h1>
-<p class="meta">Results from {html.escape(str(outputs.resolve()))}. Training values must be equal to the
-last bit (tolerance {tolerance:g}); weights are compared by the sha256 of their float32 bytes; the
-foundations' hand-made float64 arithmetic may differ by 1e-12 relative.</p>
+<p class="meta">Results from {html.escape(str(outputs.resolve()))}. Every value of both results files is
+compared, both ways, and must be equal to the last bit (tolerance {tolerance:g}); the weights are compared
+by the sha256 of their float32 bytes. The only values allowed to differ:</p><ul class="meta">{reasons}</ul>
 <table class="summary"><tr><th>lesson</th><th>verdict</th></tr>{summary}</table>
-{"".join(lesson_html(outputs, lesson, rows) for lesson, rows in tables.items())}
+{"".join(lesson_html(outputs, lesson, rows, details) for lesson, (rows, details) in tables.items())}
 </body></html>
 """
     path = Path(path) if path else outputs / "report.html"
@@ -174,20 +183,16 @@ foundations' hand-made float64 arithmetic may differ by 1e-12 relative.</p>
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="tools/report.py")
-    parser.add_argument("lessons", nargs="*", help="default: every lesson with results in both languages")
-    parser.add_argument("--outputs", default=str(compare.ROOT / "outputs"))
-    parser.add_argument("--tolerance", type=float, default=0.0)
-    args = parser.parse_args(argv)
+    args = compare.parse_args(argv, "./workshop compare")
     try:
-        tables = {lesson: compare.compare_lesson(args.outputs, lesson, args.tolerance)
-                  for lesson in args.lessons} or None
-        path = write_report(args.outputs, tables, tolerance=args.tolerance)
+        tables = compare.compare_all(args.outputs, args.lessons, args.tolerance)
     except compare.CompareError as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
+    failed = compare.print_tables(tables, args.outputs)
+    path = write_report(args.outputs, tables, tolerance=args.tolerance)
     print(f"Report with tables and plots of both languages: {path}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import jupytext
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT
+from conftest import ROOT, read_results
 
 NOTEBOOKS = sorted([*(ROOT / "notebooks").glob("*.py"), *(ROOT / "notebooks").glob("*.R")])
 KERNELS = {".py": "python3", ".R": "ir"}
@@ -79,10 +79,14 @@ def last_checksum(notebook):
 
 
 @pytest.mark.parametrize("lesson", TRAINED)
-def test_python_and_r_notebooks_end_with_the_same_weights(lesson, executed):
+def test_python_and_r_notebooks_end_with_the_weights_of_the_scripts_quick_run(lesson, executed, quick_outputs):
+    """A notebook walks its lesson's steps on the quick profile: it must train the very network the
+    script's quick run trains (the session's run, in its own process), in both languages."""
     (py, py_error), (r, r_error) = (executed[ROOT / "notebooks" / f"{lesson}{suffix}"] for suffix in (".py", ".R"))
     assert py_error is None and r_error is None, (py_error, r_error)
-    assert last_checksum(py) == last_checksum(r)
+    script = read_results(quick_outputs(lesson) / "python" / lesson)
+    assert script["config"]["profile"] == "quick"
+    assert last_checksum(py) == last_checksum(r) == script["weights_sha256"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
