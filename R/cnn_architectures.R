@@ -1,4 +1,4 @@
-# Lesson 5: after LeNet, VGG blocks, residual connections and Inception modules (R).
+# Lesson 3: after LeNet, VGG blocks, residual connections and Inception modules (R).
 #
 # Its twin is python/cnn_architectures.py: the same steps, in the same order, with the same names.
 # Run it from any folder:  Rscript R/cnn_architectures.R --profile quick

@@ -1,10 +1,11 @@
-# Lesson 6: the real ones, offline: AlexNet, VGG16, GoogLeNet's heir InceptionV3 and ResNet50 (R).
+# Lesson 3b: the real ones, offline: AlexNet, VGG16, GoogLeNet's heir InceptionV3 and ResNet50 (R).
 #
 # Its twin is python/cnn_classics.py: the same steps, in the same order, with the same names.
 # Run it from any folder:  Rscript R/cnn_classics.R
 #
 # Nothing is trained and nothing is downloaded. AlexNet is built by hand, layer by layer as
-# Krizhevsky, Sutskever and Hinton (2012) describe it; VGG16, InceptionV3 and ResNet50 come
+# Krizhevsky, Sutskever and Hinton (2012) describe it, and YOLO v1 from the layer table of Redmon
+# et al. (2016), its parameters checked against a count by hand; VGG16, InceptionV3 and ResNet50 come
 # from keras.applications with weights = NULL, which builds the architecture with random
 # weights instead of fetching the ImageNet ones. Then two numbers per network:
 #
@@ -106,6 +107,61 @@ build_famous <- function(key) {
 }
 
 
+# Step 2b. YOLO v1 (Redmon et al., 2016) from the paper's layer table (its Figure 3): 24
+# convolutions and 2 dense layers, 448x448x3 in, and out an S x S grid whose cells each hold B
+# boxes (x, y, w, h, confidence) and C class probabilities: 7 x 7 x 30 for PASCAL VOC (S = 7,
+# B = 2, C = 20). An entry is c(kernel, filters, stride), or "pool" for a 2x2 max pool with
+# stride 2; every convolution pads "same" and is followed by a leaky ReLU (slope 0.1).
+YOLO_V1 <- c(list(c(7L, 64L, 2L), "pool", c(3L, 192L, 1L), "pool",
+                  c(1L, 128L, 1L), c(3L, 256L, 1L), c(1L, 256L, 1L), c(3L, 512L, 1L), "pool"),
+             rep(list(c(1L, 256L, 1L), c(3L, 512L, 1L)), 4L), list(c(1L, 512L, 1L), c(3L, 1024L, 1L), "pool"),
+             rep(list(c(1L, 512L, 1L), c(3L, 1024L, 1L)), 2L), list(c(3L, 1024L, 1L), c(3L, 1024L, 2L),
+                                                                 c(3L, 1024L, 1L), c(3L, 1024L, 1L)))
+
+# Untrained and never run, so every kernel starts at zero: Keras' random start of 272 million
+# weights would take longer than the rest of the lesson.
+build_yolo_v1 <- function(S = 7L, B = 2L, C = 20L) {
+  inputs <- keras$Input(shape = c(448L, 448L, 3L), name = "image")
+  x <- inputs
+  conv <- 0L
+  for (item in YOLO_V1) {
+    if (identical(item, "pool")) {
+      x <- layers$MaxPooling2D(2L, strides = 2L, name = sprintf("pool_after_conv%d", conv))(x)
+    } else {
+      conv <- conv + 1L
+      x <- layers$Conv2D(item[[2L]], item[[1L]], strides = item[[3L]], padding = "same", kernel_initializer = "zeros",
+                         name = sprintf("conv%d", conv))(x)
+      x <- layers$LeakyReLU(negative_slope = 0.1, name = sprintf("leaky%d", conv))(x)
+    }
+  }
+  x <- layers$Flatten(name = "flatten")(x)                                                  # 7 x 7 x 1024
+  x <- layers$Dense(4096L, kernel_initializer = "zeros", name = "fc1")(x)
+  x <- layers$LeakyReLU(negative_slope = 0.1, name = "leaky_fc1")(x)
+  x <- layers$Dropout(0.5, name = "dropout")(x)
+  x <- layers$Dense(S * S * (5L * B + C), kernel_initializer = "zeros", name = "fc2")(x)    # linear
+  outputs <- layers$Reshape(c(S, S, 5L * B + C), name = "grid")(x)
+  keras$Model(inputs, outputs, name = "yolo_v1")
+}
+
+# From the layer table alone: (k * k * C_in + 1) * C_out per convolution and (n_in + 1) * n_out
+# per dense layer; the map's side halves at each pool and at the one convolution of stride 2.
+yolo_v1_params_by_hand <- function(S = 7L, B = 2L, C = 20L) {
+  channels <- 3L
+  side <- 448L
+  total <- 0
+  for (item in YOLO_V1) {
+    if (identical(item, "pool")) {
+      side <- side %/% 2L
+    } else {
+      total <- total + (item[[1L]] * item[[1L]] * channels + 1) * item[[2L]]
+      channels <- item[[2L]]
+      side <- side %/% item[[3L]]
+    }
+  }
+  as.integer(total + (side * side * channels + 1) * 4096 + (4096 + 1) * S * S * (5L * B + C))
+}
+
+
 # Step 3. Depth as the papers count it.
 # How many layers of each weighted kind: (convolutions, dense layers).
 weight_layers <- function(model) {
@@ -186,7 +242,18 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
     }
     rm(model)   # VGG16 alone holds half a gigabyte of weights
   }
+  yolo <- build_yolo_v1()
+  counts <- weight_layers(yolo)
+  examples <- c(examples, list(yolo_v1_params = as.integer(yolo$count_params()),
+                               yolo_v1_params_by_hand = yolo_v1_params_by_hand(), yolo_v1_convs = counts[[1L]],
+                               yolo_v1_dense = counts[[2L]], yolo_v1_depth = weight_depth(yolo),
+                               yolo_v1_input_shape = unlist(yolo$input$shape), yolo_v1_output_shape = unlist(yolo$output$shape)))
+  rm(yolo)
   cat(classics_table(rows), "\n")
+  comma <- function(n) formatC(n, format = "d", big.mark = ",")
+  cat(sprintf("\nYOLO v1 (S = 7, B = 2, C = 20): %s parameters (%s by hand from the layer table), %d convolutions + %d dense, output %s\n",
+              comma(examples$yolo_v1_params), comma(examples$yolo_v1_params_by_hand), counts[[1L]], counts[[2L]],
+              paste(examples$yolo_v1_output_shape, collapse = "x")))
   cat("\nThe workshop material, corrected:\n", corrections_text(), "\n", sep = "")
   path <- write_results(config, list(
     lesson = LESSON, config = config, examples = examples, corrections = CORRECTIONS,

@@ -48,14 +48,14 @@ as_batch <- function(x) {
 `%as%` <- function(context, name) eval.parent(substitute(reticulate::`%as%`(context, name)))
 
 read_shared_inputs <- function(lesson) {
-  # The shared random inputs the spec names for this topic.
-  path <- shared_inputs_path(lesson)
-  if (!file.exists(path)) {
-    stop("The shared inputs file ", path, " is missing; run python/foundations_common.py --make-inputs.",
-         call. = FALSE)
-  }
+  # The shared random inputs the spec names for this topic, checked against the manifest first.
+  key <- load_spec()$lessons_by_hand[[lesson]]$inputs   # its name in MANIFEST.sha256
+  path <- verify_file(shared_inputs_path(lesson), key, file.path(ROOT, "shared_data"))
   # Nested JSON lists become matrices/arrays with the same [i, j, k] indexing.
-  jsonlite::fromJSON(path, simplifyVector = TRUE)
+  tryCatch(jsonlite::fromJSON(path, simplifyVector = TRUE), error = function(e) {
+    # not JSON, or not UTF-8: a file resealed by hand after it was changed
+    workshop_error(sprintf("The shared inputs file %s is not valid JSON: restore it with git checkout -- shared_data (or python/foundations_common.py --make-inputs).", path))
+  })
 }
 
 show <- function(title, value) {

@@ -92,13 +92,17 @@ lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL
   if (!profile %in% names(entry$profiles)) {
     workshop_error(sprintf("Unknown profile '%s': choose one of %s.", profile, toString(names(entry$profiles))))
   }
-  config <- entry[setdiff(names(entry), c("profiles", "title", "datasets"))]
+  config <- entry[setdiff(names(entry), NOT_SETTINGS)]
   config <- utils::modifyList(config, entry$profiles[[profile]], keep.null = TRUE)
   config <- utils::modifyList(config, list(lesson = lesson, profile = profile, threads = spec$threads,
                                            n_predictions = spec$n_predictions))
   if (!distribute %in% DISTRIBUTIONS) {
     workshop_error(sprintf("Unknown distribution '%s': choose one of %s.", distribute, toString(DISTRIBUTIONS)))
   }
+  if (distribute != "none" && lesson %in% names(ONE_DEVICE_LESSONS)) {
+    workshop_error(sprintf("%s trains on one device only: %s; use --distribute none.", lesson, ONE_DEVICE_LESSONS[[lesson]]))
+  }
+  if (distribute == "multiworker") multiworker_cluster(lesson)   # a lesson that cannot, or a bad TF_CONFIG: refused before any data is read
   config <- utils::modifyList(config, list(distribute = distribute, logical_cpus = spec$logical_cpus))
   if (!is.null(dataset)) config$dataset <- dataset
   if (!config$dataset %in% entry$datasets) {
@@ -116,10 +120,23 @@ lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL
   config
 }
 
+# The spec's entries about a lesson, not settings it runs with: they stay out of its config.
+NOT_SETTINGS <- c("profiles", "title", "datasets", "bench", "deck_quotes", "exercises")
+
 # --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device
-# of this machine. (Several machines would be MultiWorkerMirroredStrategy, whose fit fails with
-# Keras 3: keras-team/keras#20585; see the README's "More hardware".)
-DISTRIBUTIONS <- c("none", "mirrored")
+# of this machine; "multiworker" one on every machine TF_CONFIG names (see the README's "More hardware").
+DISTRIBUTIONS <- c("none", "mirrored", "multiworker")
+
+# The lessons that train only through train() in steps.R, the loop that runs across machines: the
+# others also call fit or train_on_batch themselves, which fail there in Keras 3 (keras-team/keras#20585),
+# or, as lenet5, run R code inside the model, which the copies' threads cannot (R runs on its main thread only).
+MULTIWORKER_LESSONS <- c("cnn_mnist", "rnn_forecaster", "rnn_types")
+
+# Lessons that refuse every --distribute but none, in both languages alike, with the reason.
+ONE_DEVICE_LESSONS <- c(
+  lenet5 = paste("its C3 wiring and its scaling are Lambda layers, which in R run R code, and TensorFlow's",
+                 "per-device threads cannot call R (the R process aborts)")
+)
 
 # R's integers stop at 2^31 - 1 (Keras would take up to 2^32 - 1): one range for both languages.
 MAX_SEED <- .Machine$integer.max
@@ -134,9 +151,9 @@ whole_number <- function(value, low, high = MAX_SEED) {
 
 # Refuse numbers in spec.json that no lesson can run with, before any data is read.
 check_profile <- function(config) {
-  refuse <- function(key, fix) {
+  refuse <- function(key, fix, settings = config) {   # key may be nested: adding.length is settings$length
     workshop_error(sprintf("shared_data/spec.json sets %s to %s for the %s profile of %s: %s.",
-                           key, to_json(config[[key]]), config$profile, config$lesson, fix))
+                           key, to_json(settings[[sub("^.*[.]", "", key)]]), config$profile, config$lesson, fix))
   }
   for (key in intersect(c("epochs", "batch_size", "n_train", "n_val", "n_test", "units", "window", "n_seeds"), names(config))) {
     all_rows <- key %in% c("n_train", "n_test")   # null means every row of the file
@@ -153,6 +170,18 @@ check_profile <- function(config) {
   }
   if ((config$train_fraction %||% 0) + (config$val_fraction %||% 0) >= 1) {
     refuse("train_fraction", "keep train_fraction + val_fraction below 1, so that a test part is left")
+  }
+  if ("adding" %in% names(config)) {   # lstm_vs_gru's second task; a mark falls in each half, so length is 2 or more
+    adding <- if (is.list(config$adding) && !is.null(names(config$adding))) config$adding else list()
+    for (key in c("length", "n_train", "n_test", "epochs", "batch_size", "units")) {
+      low <- if (key == "length") 2L else 1L
+      adding[[key]] <- whole_number(adding[[key]], low) %||% refuse(paste0("adding.", key), sprintf("use a whole number above %d", low - 1L), adding)
+    }
+    for (key in c("learning_rate", "solved_below")) {
+      value <- adding[[key]]
+      if (!isTRUE(is.numeric(value) && length(value) == 1L && value > 0 && is.finite(value))) refuse(paste0("adding.", key), "use a number above 0", adding)
+    }
+    config$adding <- adding
   }
   config
 }
@@ -173,11 +202,17 @@ parse_cli <- function(lesson, args = commandArgs(trailingOnly = TRUE)) {
       values[[key]] <- sub("^[^=]*=", "", args[[1L]])
       args <- args[-1L]
     } else {
-      if (length(args) < 2L) workshop_error(sprintf("The option '--%s' needs a value.", key))
+      # "--profile --out DIR": the value was forgotten
+      if (length(args) < 2L || startsWith(args[[2L]], "--")) workshop_error(sprintf("The option '--%s' needs a value.", key))
       values[[key]] <- args[[2L]]
       args <- args[-(1:2)]
     }
     if (!nzchar(values[[key]])) workshop_error(sprintf("The option '--%s' needs a value.", key))
+  }
+  for (key in names(values)) {   # an option a lesson would ignore is refused, not silently accepted
+    if (key != "out" && lesson %in% names(load_spec()$lessons_by_hand)) {
+      workshop_error(sprintf("%s trains nothing, so it takes only --out: leave out --%s.", lesson, key))
+    }
   }
   config <- lesson_config(lesson, values$profile %||% "quick", values$dataset, values$seed,
                           values$out, values[["data-dir"]], values$distribute %||% "none")
@@ -217,7 +252,37 @@ seed_everything <- function(seed, threads) {
 
 STRATEGIES <- new.env()
 
-# Where the model lives: one device, or, with --distribute mirrored, a copy on every device.
+# The workers TF_CONFIG names, this one's index, and how long to wait for the others (only "worker"
+# jobs: every machine runs the same command, worker 0 leads), or one sentence, before any training.
+multiworker_cluster <- function(lesson) {
+  example <- 'for example {"cluster": {"worker": ["hostA:12345", "hostB:12345"]}, "task": {"type": "worker", "index": 0}}'
+  refuse <- function(problem) workshop_error(sprintf("%s: write it %s.", problem, example))
+  if (!lesson %in% MULTIWORKER_LESSONS) {
+    workshop_error(sprintf("%s also trains with Keras' own fit, which fails across machines in Keras 3 (keras-team/keras#20585): use --distribute mirrored or none.", lesson))
+  }
+  if (!nzchar(trimws(Sys.getenv("TF_CONFIG")))) {
+    workshop_error(sprintf("--distribute multiworker reads the cluster from the environment variable TF_CONFIG, which is not set: set it on every machine, %s.", example))
+  }
+  tf_config <- tryCatch(jsonlite::parse_json(Sys.getenv("TF_CONFIG")), error = function(e) refuse("TF_CONFIG is not valid JSON"))
+  named <- function(x) is.list(x) && !is.null(names(x))
+  cluster <- if (named(tf_config)) tf_config[["cluster"]]
+  task <- if (named(tf_config)) tf_config[["task"]]
+  workers <- if (named(cluster) && identical(names(cluster), "worker")) cluster[["worker"]]
+  address <- function(w) is.character(w) && length(w) == 1L && grepl("^\\S+:[0-9]+$", w, perl = TRUE)
+  if (!(is.list(workers) && length(workers) > 0L && all(vapply(workers, address, TRUE)))) {
+    refuse('TF_CONFIG must name the workers, and only them, as "cluster": {"worker": ["host:port", ...]}')
+  }
+  index <- if (named(task) && identical(task[["type"]], "worker")) task[["index"]]
+  if (is.character(index) || is.null(whole_number(index, 0L, length(workers) - 1L))) {
+    refuse(sprintf('TF_CONFIG must say which worker this machine is, as "task": {"type": "worker", "index": i} with i from 0 to %d', length(workers) - 1L))
+  }
+  timeout <- whole_number(Sys.getenv("WORKSHOP_WORKER_TIMEOUT", "300"), 1L) %||%
+    workshop_error("WORKSHOP_WORKER_TIMEOUT must be a whole number of seconds above 0, the longest wait for the other workers.")
+  list(workers = unlist(workers), index = whole_number(index, 0L), timeout = timeout)
+}
+
+# Where the model lives: one device, or, with --distribute mirrored, a copy on every device
+# (multiworker: on every machine, join_workers). Either way train() in steps.R then trains with its own loop.
 # MirroredStrategy gives each device a slice of every batch and adds up their gradients
 # before each update. On a machine with GPUs it takes all of them. With none, it splits
 # the CPU into config$logical_cpus logical devices, so the same code path runs, and is
@@ -226,6 +291,7 @@ STRATEGIES <- new.env()
 distribution_strategy <- function(config) {
   tf <- reticulate::import("tensorflow")
   if (config$distribute == "none") return(tf$distribute$get_strategy())   # the default: what Keras uses anyway
+  if (config$distribute == "multiworker") return(join_workers(config))
   if (is.null(STRATEGIES$mirrored)) {
     if (length(tf$config$list_physical_devices("GPU")) == 0L) {
       cpu <- tf$config$list_physical_devices("CPU")[[1L]]
@@ -238,6 +304,31 @@ distribution_strategy <- function(config) {
                 length(devices), paste(devices, collapse = ", ")))
   }
   STRATEGIES$mirrored
+}
+
+# MultiWorkerMirroredStrategy across the machines TF_CONFIG names: one copy of the model on each.
+# TensorFlow waits for every worker forever by default, worker 0 included; the bound on that wait
+# (and on each all-reduce) is set through its private context, the only place it can be, so a
+# TensorFlow upgrade must re-test this (tests/cross/test_multiworker.py).
+join_workers <- function(config) {
+  tf <- reticulate::import("tensorflow")
+  if (is.null(STRATEGIES$multiworker)) {
+    cluster <- multiworker_cluster(config$lesson)
+    coordination <- reticulate::import("tensorflow.compiler.xla.tsl.protobuf.coordination_config_pb2")
+    context <- reticulate::import("tensorflow.python.eager.context")$context()
+    context$configure_coordination_service(
+      "standalone", service_leader = "/job:worker/replica:0/task:0", cluster_register_timeout_in_ms = 1000L * cluster$timeout,
+      coordinated_jobs = list(coordination$CoordinatedJob(name = "worker", num_tasks = length(cluster$workers))))
+    reticulate::py_set_attr(context$coordination_service, "cluster_register_with_barrier", TRUE)   # worker 0 waits, bounded, too
+    options <- tf$distribute$experimental$CommunicationOptions(timeout_seconds = cluster$timeout)
+    STRATEGIES$multiworker <- tryCatch(tf$distribute$MultiWorkerMirroredStrategy(communication_options = options), error = function(e) {
+      workshop_error(sprintf("Not every worker TF_CONFIG names (%s) answered within %d s: start the same command on each, or wait longer with WORKSHOP_WORKER_TIMEOUT.",
+                             paste(cluster$workers, collapse = ", "), cluster$timeout))
+    })
+    cat(sprintf("MultiWorkerMirroredStrategy: one copy of the model on each of %d workers; this is worker %d: %s\n",
+                length(cluster$workers), cluster$index, cluster$workers[[cluster$index + 1L]]))
+  }
+  STRATEGIES$multiworker
 }
 
 
@@ -314,19 +405,51 @@ to_json <- function(x, indent = "") {
   array(scalars(unclass(x)))
 }
 
-# Write results.json and the plots atomically: all or nothing, results last.
+# Write the plots and results.json to temporary files, then rename them all into place.
+# A write that fails (a full disk) leaves every earlier file of the folder as it was, and no
+# temporary file: renames cost no space, so they come only after every file has been written.
 write_results <- function(config, results, plots = list()) {
   out <- config$out
-  dir.create(out, recursive = TRUE, showWarnings = FALSE)
   results <- c(list(schema = "workshop-results/1", language = "r"), results)
+  staged <- character()   # final path -> its temporary file, in the order written
+  done <- FALSE
+  on.exit(if (!done) unlink(staged))
+  refuse <- function(reason) {
+    workshop_error(sprintf("%s while writing %s: earlier results kept.", reason, names(staged)[length(staged)] %||% out))
+  }
+  # A write that fails is an error, a buffer that fails as the file closes only a warning; both
+  # end with the system's reason. (raw: a plain byte stream, so a test may point it at /dev/full.)
+  write_text <- function(text, path) {
+    tryCatch({
+      con <- file(path, "w", raw = TRUE)
+      tryCatch(writeLines(text, con), finally = close(con))
+    }, error = function(e) refuse(sub("^.*: +", "", conditionMessage(e))),
+    warning = function(w) refuse(sub("^.*: +", "", conditionMessage(w))))
+  }
+  # Cairo's PNG writer gives no word when the disk fills: it leaves a short or empty file. A whole
+  # PNG ends with its IEND chunk (a file that is not a PNG, as in the tests, counts as written).
+  png_complete <- function(path) {
+    size <- file.size(path)
+    if (is.na(size) || size == 0) return(FALSE)
+    bytes <- readBin(path, "raw", size)
+    if (size < 20 || !identical(bytes[1:8], as.raw(c(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)))) return(TRUE)
+    identical(utils::tail(bytes, 8L), as.raw(c(0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82)))
+  }
+  dir.create(out, recursive = TRUE, showWarnings = FALSE)
   for (name in names(plots)) {
     tmp <- file.path(out, paste0(".", name, ".tmp.png"))
-    plots[[name]](tmp)
-    file.rename(tmp, file.path(out, name))
+    staged[[file.path(out, name)]] <- tmp
+    said <- utils::capture.output(plots[[name]](tmp), type = "message")   # libpng's own "Write Error" line
+    if (!png_complete(tmp)) {
+      write_text(strrep(" ", 2^20), tmp)   # a megabyte through an R connection, to learn the reason
+      refuse("The picture came out incomplete")
+    }
+    if (length(said) > 0L) message(paste(said, collapse = "\n"))   # a drawing's own words still reach the user
   }
-  tmp <- file.path(out, ".results.json.tmp")
-  writeLines(to_json(results), tmp)
-  file.rename(tmp, file.path(out, "results.json"))
+  staged[[file.path(out, "results.json")]] <- file.path(out, ".results.json.tmp")
+  write_text(to_json(results), staged[[length(staged)]])
+  file.rename(staged, names(staged))
+  done <- TRUE
   file.path(out, "results.json")
 }
 

@@ -1,4 +1,4 @@
-# Lesson 4: LSTM vs GRU, with SimpleRNN as the reference (R).
+# Lesson 5: LSTM vs GRU, with SimpleRNN as the reference (R).
 #
 # Its twin is python/lstm_vs_gru.py: the same steps, in the same order, with the same names.
 # Run it from any folder:  Rscript R/lstm_vs_gru.R --profile quick
@@ -6,7 +6,7 @@
 # Two experiments, each with the three recurrent layers on equal terms (same
 # data, windows, units, optimiser, epochs and seeds):
 #
-# 1. The DAX forecaster of lesson 3 (R/rnn_forecaster.R), rebuilt here
+# 1. The DAX forecaster of lesson 4 (R/rnn_forecaster.R), rebuilt here
 #    with its recurrent layer swapped. Daily index changes are close to noise, so expect
 #    the three to end near each other and near persistence: gates cannot find a
 #    memory the data does not have.
@@ -46,8 +46,8 @@ closed_form_params <- function(kind, h, x) {
 seeds <- function(config) config$seed + seq_len(config$n_seeds) - 1L
 
 
-# Step 1. The DAX: lesson 3's forecaster, once per layer kind and seed. The model is
-# lesson 3's, with the recurrent layer as a choice: scale with the training part's
+# Step 1. The DAX: lesson 4's forecaster, once per layer kind and seed. The model is
+# lesson 4's, with the recurrent layer as a choice: scale with the training part's
 # statistics, run the recurrent layer over the window, read one number off its last state.
 build_dax_model <- function(kind, data, config) {
   window <- as.integer(config$window)

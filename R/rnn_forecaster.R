@@ -1,4 +1,4 @@
-# Lesson 3: a recurrent network forecasts the DAX, beside the persistence baseline (R).
+# Lesson 4: a recurrent network forecasts the DAX, beside the persistence baseline (R).
 #
 # Its twin is python/rnn_forecaster.py: the same steps, in the same order, with the same names.
 # Run it from any folder:  Rscript R/rnn_forecaster.R --profile quick

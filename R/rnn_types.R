@@ -1,4 +1,4 @@
-# Lesson 7: the slides' RNN types as Keras models, and a bidirectional LSTM reading digits (R).
+# Lesson 6: the slides' RNN types as Keras models, and a bidirectional LSTM reading digits (R).
 #
 # Its twin is python/rnn_types.py: the same steps, in the same order, with the same names.
 # Run it from any folder:  Rscript R/rnn_types.R --profile quick

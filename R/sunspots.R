@@ -1,4 +1,4 @@
-# Lesson 6: sunspots, 12 months ahead, on a rolling-origin backtest (R).
+# Lesson 7: sunspots, 12 months ahead, on a rolling-origin backtest (R).
 #
 # Its twin is python/sunspots.py: the same steps, in the same order, with the same names.
 # Run it from any folder:  Rscript R/sunspots.R --profile quick
@@ -257,8 +257,10 @@ backtest <- function(series, config) {
       plan <- plans[[name]]
       data <- slice_data(values, cut, plan$window, config$horizon)
       seed_everything(config$seed, config$threads)
-      scaling <- scaling_layers(data$train_roots)   # adapted on the training part only
-      model <- plan$build(scaling$scale, config) |> plan$compile(config)
+      with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
+        scaling <- scaling_layers(data$train_roots)   # adapted on the training part only
+        model <- plan$build(scaling$scale, config) |> plan$compile(config)
+      })
       clock <- stopwatch()
       run$history[[name]] <- fit_slice(model, data, scaling$scale, plan$fit)
       run[[paste0(name, "_seconds")]] <- clock()

@@ -1,4 +1,4 @@
-"""Lesson 5: after LeNet, VGG blocks, residual connections and Inception modules (Python).
+"""Lesson 3: after LeNet, VGG blocks, residual connections and Inception modules (Python).
 
 Its twin is R/cnn_architectures.R: the same steps, in the same order, with the same names.
 Run it from any folder:  .venv/bin/python python/cnn_architectures.py --profile quick

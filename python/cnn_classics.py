@@ -1,10 +1,11 @@
-"""Lesson 6: the real ones, offline: AlexNet, VGG16, GoogLeNet's heir InceptionV3 and ResNet50 (Python).
+"""Lesson 3b: the real ones, offline: AlexNet, VGG16, GoogLeNet's heir InceptionV3 and ResNet50 (Python).
 
 Its twin is R/cnn_classics.R: the same steps, in the same order, with the same names.
 Run it from any folder:  .venv/bin/python python/cnn_classics.py
 
 Nothing is trained and nothing is downloaded. AlexNet is built by hand, layer by layer as
-Krizhevsky, Sutskever and Hinton (2012) describe it; VGG16, InceptionV3 and ResNet50 come
+Krizhevsky, Sutskever and Hinton (2012) describe it, and YOLO v1 from the layer table of Redmon
+et al. (2016), its parameters checked against a count by hand; VGG16, InceptionV3 and ResNet50 come
 from keras.applications with weights=None, which builds the architecture with random
 weights instead of fetching the ImageNet ones. Then two numbers per network:
 
@@ -100,6 +101,55 @@ def build_famous(key):
     return build(weights=None)
 
 
+# Step 2b. YOLO v1 (Redmon et al., 2016) from the paper's layer table (its Figure 3): 24
+# convolutions and 2 dense layers, 448x448x3 in, and out an S x S grid whose cells each hold B
+# boxes (x, y, w, h, confidence) and C class probabilities: 7 x 7 x 30 for PASCAL VOC (S = 7,
+# B = 2, C = 20). An entry is (kernel, filters, stride), or "pool" for a 2x2 max pool with
+# stride 2; every convolution pads "same" and is followed by a leaky ReLU (slope 0.1).
+YOLO_V1 = [(7, 64, 2), "pool", (3, 192, 1), "pool",
+           (1, 128, 1), (3, 256, 1), (1, 256, 1), (3, 512, 1), "pool",
+           *[(1, 256, 1), (3, 512, 1)] * 4, (1, 512, 1), (3, 1024, 1), "pool",
+           *[(1, 512, 1), (3, 1024, 1)] * 2, (3, 1024, 1), (3, 1024, 2),
+           (3, 1024, 1), (3, 1024, 1)]
+
+
+def build_yolo_v1(S=7, B=2, C=20):
+    """Untrained and never run, so every kernel starts at zero: Keras' random start of 272
+    million weights would take longer than the rest of the lesson."""
+    inputs = keras.Input(shape=(448, 448, 3), name="image")
+    x, conv = inputs, 0
+    for item in YOLO_V1:
+        if item == "pool":
+            x = layers.MaxPooling2D(2, strides=2, name=f"pool_after_conv{conv}")(x)
+        else:
+            kernel, filters, stride = item
+            conv += 1
+            x = layers.Conv2D(filters, kernel, strides=stride, padding="same", kernel_initializer="zeros",
+                              name=f"conv{conv}")(x)
+            x = layers.LeakyReLU(negative_slope=0.1, name=f"leaky{conv}")(x)
+    x = layers.Flatten(name="flatten")(x)                                                     # 7 x 7 x 1024
+    x = layers.Dense(4096, kernel_initializer="zeros", name="fc1")(x)
+    x = layers.LeakyReLU(negative_slope=0.1, name="leaky_fc1")(x)
+    x = layers.Dropout(0.5, name="dropout")(x)
+    x = layers.Dense(S * S * (5 * B + C), kernel_initializer="zeros", name="fc2")(x)          # linear
+    outputs = layers.Reshape((S, S, 5 * B + C), name="grid")(x)
+    return keras.Model(inputs, outputs, name="yolo_v1")
+
+
+def yolo_v1_params_by_hand(S=7, B=2, C=20):
+    """From the layer table alone: (k * k * C_in + 1) * C_out per convolution and (n_in + 1) * n_out
+    per dense layer; the map's side halves at each pool and at the one convolution of stride 2."""
+    channels, side, total = 3, 448, 0
+    for item in YOLO_V1:
+        if item == "pool":
+            side //= 2
+        else:
+            kernel, filters, stride = item
+            total += (kernel * kernel * channels + 1) * filters
+            channels, side = filters, side // stride
+    return total + (side * side * channels + 1) * 4096 + (4096 + 1) * S * S * (5 * B + C)
+
+
 # Step 3. Depth as the papers count it.
 def weight_layers(model):
     """How many layers of each weighted kind: (convolutions, dense layers)."""
@@ -168,7 +218,16 @@ def main(argv=None):
             examples["alexnet_layer_params"] = list(layer_params(model).values())
             examples["alexnet_one_gpu_params"] = int(build_alexnet(groups=1).count_params())
         del model   # VGG16 alone holds half a gigabyte of weights
+    yolo = build_yolo_v1()
+    convs, dense = weight_layers(yolo)
+    examples.update(yolo_v1_params=int(yolo.count_params()), yolo_v1_params_by_hand=yolo_v1_params_by_hand(),
+                    yolo_v1_convs=convs, yolo_v1_dense=dense, yolo_v1_depth=weight_depth(yolo),
+                    yolo_v1_input_shape=list(yolo.input.shape[1:]), yolo_v1_output_shape=list(yolo.output.shape[1:]))
+    del yolo
     print(classics_table(rows))
+    print(f"\nYOLO v1 (S = 7, B = 2, C = 20): {examples['yolo_v1_params']:,} parameters "
+          f"({examples['yolo_v1_params_by_hand']:,} by hand from the layer table), "
+          f"{convs} convolutions + {dense} dense, output {'x'.join(map(str, examples['yolo_v1_output_shape']))}")
     print("\nThe workshop material, corrected:\n" + corrections_text())
     path = helpers.write_results(config, {
         "lesson": LESSON, "config": config, "examples": examples, "corrections": CORRECTIONS,

@@ -31,6 +31,62 @@ def build_model():
     ], name=LESSON)
 
 
+# Step 4b. What the trained network learned: the 32 kernels of its first convolution, and one
+# test digit's feature maps after each convolution (and its ReLU), the first N_MAPS of each.
+# These are the numbers behind the two pictures, so the compare checks them too.
+N_MAPS = 8
+
+
+def learned_features(model, data):
+    convs = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    if not convs:   # a network without convolutions (the open exercise allows one) shows only the digit
+        return {"digit": data["x_test"][0].tolist(), "digit_label": int(data["y_test"][0]),
+                "conv1_kernels": [], "feature_maps": []}
+    kernels = convs[0].get_weights()[0]                                     # 3 x 3 x 1 x 32
+    probe = keras.Model(model.inputs, [conv.output for conv in convs])
+    maps = probe.predict(data["x_test"][:1], verbose=0)                     # 26x26x32, 11x11x64
+    return {"digit": data["x_test"][0].tolist(), "digit_label": int(data["y_test"][0]),
+            "conv1_kernels": [kernels[:, :, 0, f].tolist() for f in range(kernels.shape[3])],
+            "feature_maps": [[m[0, :, :, f].tolist() for f in range(min(N_MAPS, m.shape[3]))] for m in maps]}
+
+
+def show_matrix(ax, m, vmin=None, vmax=None):
+    """A matrix as a picture, row 1 on top, black to white."""
+    ax.axis("on")
+    ax.imshow(m, cmap="gray", vmin=vmin, vmax=vmax)
+    ax.set(xticks=[], yticks=[])
+
+
+def plot_learned_filters(features, path):
+    """The kernels on one grey scale, white for the largest positive weight, black for the most negative."""
+    plt = helpers.pyplot()
+    kernels = features["conv1_kernels"]
+    top = max((abs(w) for kernel in kernels for row in kernel for w in row), default=1.0)
+    fig, axes = plt.subplots(4, 8, figsize=(8, 4.4))
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, kernel in zip(axes.flat, kernels):
+        show_matrix(ax, kernel, -top, top)
+    fig.suptitle(f"The first layer's {len(kernels)} kernels, 3 x 3, after training (Python)")
+    helpers.save_figure(fig, path)
+
+
+def plot_feature_maps(features, path):
+    """The digit, then the first maps after convolution 1 (top) and convolution 2 (bottom)."""
+    plt = helpers.pyplot()
+    fig, axes = plt.subplots(2, N_MAPS + 1, figsize=(9, 2.6))
+    for ax in axes.flat:
+        ax.axis("off")   # each picture turns its own axes back on
+    show_matrix(axes[0, 0], features["digit"])
+    axes[0, 0].set_title(f"digit {features['digit_label']}", fontsize=8)
+    for row, maps in enumerate(features["feature_maps"]):
+        for k, fmap in enumerate(maps):
+            show_matrix(axes[row, k + 1], fmap)
+            axes[row, k + 1].set_title(f"conv{row + 1} map {k + 1}", fontsize=6)
+    fig.suptitle("One test digit after each convolution: bright = strong response (Python)", fontsize=9)
+    helpers.save_figure(fig, path)
+
+
 def main(argv=None):
     clock = helpers.stopwatch()
     config = helpers.parse_cli(LESSON, argv)
@@ -51,13 +107,16 @@ def main(argv=None):
     # matrix (row i counts the true digit i) and the first few predictions.
     scores = steps.evaluate_classifier(model, data, config)
     print(f"Test accuracy on {scores['test']['n']} unseen images: {scores['test']['accuracy']:.4f}")
-    # Step 5. Write the results, with the learning curves and where the mistakes are.
+    features = learned_features(model, data)
+    # Step 5. Write the results, with the learning curves, where the mistakes are, and what it learned.
     path = helpers.write_results(config, {
-        "lesson": LESSON, **scores,
+        "lesson": LESSON, **scores, "features": features,
         **helpers.training_record(config, history, model, fit_seconds, clock()),
     }, plots={
         "training_curves.png": lambda p: helpers.plot_history(history, p, "CNN on MNIST"),
         "confusion_matrix.png": lambda p: steps.plot_confusion(scores["test"]["confusion_matrix"], p),
+        "learned_filters.png": lambda p: plot_learned_filters(features, p),
+        "feature_maps.png": lambda p: plot_feature_maps(features, p),
     })
     print(f"Results: {path}")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import helpers  # sets TensorFlow's environment before a topic imports keras
+import datasets
 
 
 def shared_inputs_path(lesson: str) -> Path:
@@ -104,12 +105,14 @@ def make_shared_inputs(seed: int = 20240723) -> dict:
 
 
 def read_shared_inputs(lesson: str) -> dict:
-    """The shared random inputs the spec names for this topic."""
-    path = shared_inputs_path(lesson)
-    if not path.exists():
-        raise ValueError(f"The shared inputs file {path} is missing; "
-                         "run python/foundations_common.py --make-inputs.")
-    return json.loads(path.read_text())
+    """The shared random inputs the spec names for this topic, checked against the manifest first."""
+    key = helpers.load_spec()["lessons_by_hand"][lesson]["inputs"]   # its name in MANIFEST.sha256
+    path = datasets.verify_file(shared_inputs_path(lesson), key, helpers.ROOT / "shared_data")
+    try:
+        return json.loads(path.read_text())
+    except ValueError:   # not JSON, or not UTF-8: a file resealed by hand after it was changed
+        raise helpers.WorkshopError(f"The shared inputs file {path} is not valid JSON: restore it with "
+                                    f"git checkout -- shared_data (or python/foundations_common.py --make-inputs).") from None
 
 
 def show(title: str, value) -> None:

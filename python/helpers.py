@@ -57,12 +57,17 @@ def lesson_config(lesson, profile="quick", dataset=None, seed=None,
     entry = lessons[lesson]
     if profile not in entry["profiles"]:
         raise WorkshopError(f"Unknown profile '{profile}': choose one of {', '.join(entry['profiles'])}.")
-    config = {k: v for k, v in entry.items() if k not in ("profiles", "title", "datasets")}
+    config = {k: v for k, v in entry.items() if k not in NOT_SETTINGS}
     config.update(entry["profiles"][profile])
     config.update(lesson=lesson, profile=profile, threads=spec["threads"],
                   n_predictions=spec["n_predictions"])
     if distribute not in DISTRIBUTIONS:
         raise WorkshopError(f"Unknown distribution '{distribute}': choose one of {', '.join(DISTRIBUTIONS)}.")
+    if distribute != "none" and lesson in ONE_DEVICE_LESSONS:
+        raise WorkshopError(f"{lesson} trains on one device only: {ONE_DEVICE_LESSONS[lesson]}; "
+                            f"use --distribute none.")
+    if distribute == "multiworker":
+        multiworker_cluster(lesson)   # a lesson that cannot, or a bad TF_CONFIG: refused before any data is read
     config.update(distribute=distribute, logical_cpus=spec["logical_cpus"])
     if dataset is not None:
         config["dataset"] = dataset
@@ -79,10 +84,23 @@ def lesson_config(lesson, profile="quick", dataset=None, seed=None,
     return config
 
 
+# The spec's entries about a lesson, not settings it runs with: they stay out of its config.
+NOT_SETTINGS = ("profiles", "title", "datasets", "bench", "deck_quotes", "exercises")
+
 # --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device
-# of this machine. (Several machines would be MultiWorkerMirroredStrategy, whose fit fails with
-# Keras 3: keras-team/keras#20585; see the README's "More hardware".)
-DISTRIBUTIONS = ("none", "mirrored")
+# of this machine; "multiworker" one on every machine TF_CONFIG names (see the README's "More hardware").
+DISTRIBUTIONS = ("none", "mirrored", "multiworker")
+
+# The lessons that train only through steps.train, the loop that runs across machines: the others
+# also call fit or train_on_batch themselves, which fail there in Keras 3 (keras-team/keras#20585),
+# or, as lenet5 in R, run R code inside the model, which the copies' threads cannot.
+MULTIWORKER_LESSONS = ("cnn_mnist", "rnn_forecaster", "rnn_types")
+
+# Lessons that refuse every --distribute but none, in both languages alike, with the reason.
+ONE_DEVICE_LESSONS = {
+    "lenet5": "its C3 wiring and its scaling are Lambda layers, which in R run R code, and TensorFlow's "
+              "per-device threads cannot call R (the R process aborts)",
+}
 
 # R's integers stop at 2**31 - 1 (Keras would take up to 2**32 - 1): one range for both languages.
 MAX_SEED = 2**31 - 1
@@ -101,9 +119,9 @@ def whole_number(value, low, high=MAX_SEED):
 
 def check_profile(config):
     """Refuse numbers in spec.json that no lesson can run with, before any data is read."""
-    def refuse(key, fix):
-        raise WorkshopError(f"shared_data/spec.json sets {key} to {json.dumps(config[key])} for the "
-                            f"{config['profile']} profile of {config['lesson']}: {fix}.")
+    def refuse(key, fix, settings=config):   # key may be nested: adding.length is settings["length"]
+        raise WorkshopError(f"shared_data/spec.json sets {key} to {json.dumps(settings.get(key.split('.')[-1]))} "
+                            f"for the {config['profile']} profile of {config['lesson']}: {fix}.")
     for key in [k for k in ("epochs", "batch_size", "n_train", "n_val", "n_test", "units", "window", "n_seeds")
                 if k in config]:
         all_rows = key in ("n_train", "n_test")   # null means every row of the file
@@ -120,6 +138,16 @@ def check_profile(config):
             refuse(key, "use a number between 0 and 1")
     if config.get("train_fraction", 0) + config.get("val_fraction", 0) >= 1:
         refuse("train_fraction", "keep train_fraction + val_fraction below 1, so that a test part is left")
+    if "adding" in config:   # lstm_vs_gru's second task; a mark falls in each half, so length is 2 or more
+        adding = config["adding"] = dict(config["adding"]) if isinstance(config["adding"], dict) else {}
+        for key, low in (("length", 2), ("n_train", 1), ("n_test", 1), ("epochs", 1), ("batch_size", 1), ("units", 1)):
+            if whole_number(adding.get(key), low) is None:
+                refuse(f"adding.{key}", f"use a whole number above {low - 1}", adding)
+            adding[key] = whole_number(adding[key], low)
+        for key in ("learning_rate", "solved_below"):
+            value = adding.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+                refuse(f"adding.{key}", "use a number above 0", adding)
     return config
 
 
@@ -135,8 +163,9 @@ def parse_cli(lesson, argv=None):
     parser.add_argument("--seed", help="overrides the profile's seed")
     parser.add_argument("--out", help="output folder (default outputs/python/<lesson>)")
     parser.add_argument("--data-dir", help="folder holding the data and MANIFEST.sha256")
-    parser.add_argument("--distribute", help="none (default) or mirrored: one model copy per GPU, "
-                                             "or per logical CPU device where there is no GPU")
+    parser.add_argument("--distribute", help="none (default); mirrored: one model copy per GPU, or per "
+                                             "logical CPU device where there is no GPU; multiworker: one "
+                                             "per machine named in TF_CONFIG")
     args = list(sys.argv[1:] if argv is None else argv)
     if "-h" in args or "--help" in args:
         parser.parse_args(["--help"])   # prints the help and exits
@@ -150,12 +179,15 @@ def parse_cli(lesson, argv=None):
             raise WorkshopError(f"The option '--{key}' is given twice: give it once.")
         if "=" in args[0]:
             values[key], args = args[0].split("=", 1)[1], args[1:]
-        elif len(args) < 2:
+        elif len(args) < 2 or args[1].startswith("--"):   # "--profile --out DIR": the value was forgotten
             raise WorkshopError(f"The option '--{key}' needs a value.")
         else:
             values[key], args = args[1], args[2:]
         if values[key] == "":
             raise WorkshopError(f"The option '--{key}' needs a value.")
+    for key in values:   # an option a lesson would ignore is refused, not silently accepted
+        if key != "out" and lesson in load_spec()["lessons_by_hand"]:
+            raise WorkshopError(f"{lesson} trains nothing, so it takes only --out: leave out --{key}.")
     config = lesson_config(lesson, values.get("profile", "quick"), values.get("dataset"), values.get("seed"),
                            values.get("out"), values.get("data-dir"), values.get("distribute", "none"))
     check_out(config["out"])
@@ -190,8 +222,45 @@ def seed_everything(seed, threads):
 STRATEGIES = {}
 
 
+def multiworker_cluster(lesson):
+    """The workers TF_CONFIG names, this one's index, and how long to wait for the others.
+
+    Only "worker" jobs: every machine runs the same command, and worker 0 leads. Each problem
+    is one sentence, before anything is trained, so nothing is overwritten.
+    """
+    if lesson not in MULTIWORKER_LESSONS:
+        raise WorkshopError(f"{lesson} also trains with Keras' own fit, which fails across machines in Keras 3 "
+                            f"(keras-team/keras#20585): use --distribute mirrored or none.")
+    example = 'for example {"cluster": {"worker": ["hostA:12345", "hostB:12345"]}, "task": {"type": "worker", "index": 0}}'
+    text = os.environ.get("TF_CONFIG", "")
+    if not text.strip():
+        raise WorkshopError(f"--distribute multiworker reads the cluster from the environment variable TF_CONFIG, "
+                            f"which is not set: set it on every machine, {example}.")
+    try:
+        tf_config = json.loads(text)
+    except ValueError:
+        raise WorkshopError(f"TF_CONFIG is not valid JSON: write it {example}.") from None
+    cluster = tf_config.get("cluster") if isinstance(tf_config, dict) else None
+    workers = cluster.get("worker") if isinstance(cluster, dict) and list(cluster) == ["worker"] else None
+    if not (isinstance(workers, list) and workers
+            and all(isinstance(w, str) and re.fullmatch(r"\S+:[0-9]+", w) for w in workers)):
+        raise WorkshopError(f'TF_CONFIG must name the workers, and only them, as "cluster": {{"worker": ["host:port", ...]}}: '
+                            f"write it {example}.")
+    task = tf_config.get("task")
+    index = task.get("index") if isinstance(task, dict) and task.get("type") == "worker" else None
+    if isinstance(index, str) or whole_number(index, 0, len(workers) - 1) is None:
+        raise WorkshopError(f'TF_CONFIG must say which worker this machine is, as "task": {{"type": "worker", "index": i}} '
+                            f"with i from 0 to {len(workers) - 1}: write it {example}.")
+    timeout = whole_number(os.environ.get("WORKSHOP_WORKER_TIMEOUT", "300"), 1)
+    if timeout is None:
+        raise WorkshopError("WORKSHOP_WORKER_TIMEOUT must be a whole number of seconds above 0, "
+                            "the longest wait for the other workers.")
+    return {"workers": workers, "index": whole_number(index, 0), "timeout": timeout}
+
+
 def distribution_strategy(config):
-    """Where the model lives: one device, or, with --distribute mirrored, a copy on every device.
+    """Where the model lives: one device, or, with --distribute mirrored, a copy on every device
+    (multiworker: on every machine, join_workers). Either way steps.train then trains with its own loop.
 
     MirroredStrategy gives each device a slice of every batch and adds up their gradients
     before each update. On a machine with GPUs it takes all of them. With none, it splits
@@ -202,6 +271,8 @@ def distribution_strategy(config):
     import tensorflow as tf
     if config["distribute"] == "none":
         return tf.distribute.get_strategy()   # the default strategy: what Keras uses anyway
+    if config["distribute"] == "multiworker":
+        return join_workers(config)
     if "mirrored" not in STRATEGIES:
         if not tf.config.list_physical_devices("GPU"):
             cpu = tf.config.list_physical_devices("CPU")[0]
@@ -211,6 +282,35 @@ def distribution_strategy(config):
         devices = STRATEGIES["mirrored"].extended.worker_devices
         print(f"MirroredStrategy: one copy of the model on each of {len(devices)} devices: {', '.join(devices)}")
     return STRATEGIES["mirrored"]
+
+
+def join_workers(config):
+    """MultiWorkerMirroredStrategy across the machines TF_CONFIG names: one copy of the model on each.
+
+    TensorFlow waits for every worker forever by default, its first worker included; the bound
+    on that wait (and on each all-reduce) is set through TensorFlow's own context, the only place
+    it can be (tensorflow.python is not public API, so a TensorFlow upgrade must re-test this).
+    """
+    import tensorflow as tf
+    from tensorflow.python.eager import context
+    from tensorflow.compiler.xla.tsl.protobuf import coordination_config_pb2
+    if "multiworker" not in STRATEGIES:
+        cluster = multiworker_cluster(config["lesson"])
+        workers, timeout = cluster["workers"], cluster["timeout"]
+        context.context().configure_coordination_service(
+            "standalone", service_leader="/job:worker/replica:0/task:0",
+            cluster_register_timeout_in_ms=1000 * timeout,
+            coordinated_jobs=[coordination_config_pb2.CoordinatedJob(name="worker", num_tasks=len(workers))])
+        context.context().coordination_service.cluster_register_with_barrier = True   # worker 0 waits, bounded, too
+        try:
+            STRATEGIES["multiworker"] = tf.distribute.MultiWorkerMirroredStrategy(
+                communication_options=tf.distribute.experimental.CommunicationOptions(timeout_seconds=timeout))
+        except Exception:
+            raise WorkshopError(f"Not every worker TF_CONFIG names ({', '.join(workers)}) answered within {timeout} s: "
+                                f"start the same command on each, or wait longer with WORKSHOP_WORKER_TIMEOUT.") from None
+        print(f"MultiWorkerMirroredStrategy: one copy of the model on each of {len(workers)} workers; "
+              f"this is worker {cluster['index']}: {workers[cluster['index']]}")
+    return STRATEGIES["multiworker"]
 
 
 # ---- 5. Results: one JSON schema for both languages -------------------------------
@@ -260,17 +360,30 @@ def plain(value):
 
 
 def write_results(config, results, plots=None):
-    """Write results.json and the plots atomically: all or nothing, results last."""
+    """Write the plots and results.json to temporary files, then rename them all into place.
+
+    A write that fails (a full disk) leaves every earlier file of the folder as it was, and no
+    temporary file: renames cost no space, so they come only after every file has been written.
+    """
     out = Path(config["out"])
-    out.mkdir(parents=True, exist_ok=True)
     results = {"schema": "workshop-results/1", "language": "python", **results}
-    for name, draw in (plots or {}).items():
-        tmp = out / f".{name}.tmp.png"
-        draw(tmp)
-        os.replace(tmp, out / name)
-    tmp = out / ".results.json.tmp"
-    tmp.write_text(json.dumps(results, indent=1, default=plain) + "\n")
-    os.replace(tmp, out / "results.json")
+    staged = {}   # final path -> its temporary file, in the order written
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, draw in (plots or {}).items():
+            staged[out / name] = out / f".{name}.tmp.png"
+            draw(staged[out / name])
+        staged[out / "results.json"] = out / ".results.json.tmp"
+        staged[out / "results.json"].write_text(json.dumps(results, indent=1, default=plain) + "\n")
+    except BaseException as e:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            where = next(reversed(staged), out)
+            raise WorkshopError(f"{e.strerror or e} while writing {where}: earlier results kept.") from None
+        raise
+    for final, tmp in staged.items():
+        os.replace(tmp, final)
     return out / "results.json"
 
 
@@ -298,9 +411,11 @@ def pyplot():
 
 
 def save_figure(fig, path, dpi=100):
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=dpi)
-    pyplot().close(fig)
+    try:
+        fig.tight_layout()
+        fig.savefig(path, format="png", dpi=dpi)
+    finally:   # a failed write (a full disk) must not leave the figure open
+        pyplot().close(fig)
 
 
 def plot_history(history, path, title, metrics=("loss", "accuracy")):

@@ -1,4 +1,4 @@
-"""Lesson 4: LSTM vs GRU, with SimpleRNN as the reference (Python).
+"""Lesson 5: LSTM vs GRU, with SimpleRNN as the reference (Python).
 
 Its twin is R/lstm_vs_gru.R: the same steps, in the same order, with the same names.
 Run it from any folder:  .venv/bin/python python/lstm_vs_gru.py --profile quick
@@ -6,7 +6,7 @@ Run it from any folder:  .venv/bin/python python/lstm_vs_gru.py --profile quick
 Two experiments, each with the three recurrent layers on equal terms (same
 data, windows, units, optimiser, epochs and seeds):
 
-1. The DAX forecaster of lesson 3 (python/rnn_forecaster.py), rebuilt here
+1. The DAX forecaster of lesson 4 (python/rnn_forecaster.py), rebuilt here
    with its recurrent layer swapped. Daily index changes are close to noise, so expect
    the three to end near each other and near persistence: gates cannot find a
    memory the data does not have.
@@ -50,8 +50,8 @@ def seeds(config):
     return [config["seed"] + k for k in range(config["n_seeds"])]
 
 
-# Step 1. The DAX: lesson 3's forecaster, once per layer kind and seed. The model is
-# lesson 3's, with the recurrent layer as a choice: scale with the training part's
+# Step 1. The DAX: lesson 4's forecaster, once per layer kind and seed. The model is
+# lesson 4's, with the recurrent layer as a choice: scale with the training part's
 # statistics, run the recurrent layer over the window, read one number off its last state.
 def build_dax_model(kind, data, config):
     window = config["window"]

@@ -1,4 +1,4 @@
-"""Lesson 3: a recurrent network forecasts the DAX, beside the persistence baseline (Python).
+"""Lesson 4: a recurrent network forecasts the DAX, beside the persistence baseline (Python).
 
 Its twin is R/rnn_forecaster.R: the same steps, in the same order, with the same names.
 Run it from any folder:  .venv/bin/python python/rnn_forecaster.py --profile quick

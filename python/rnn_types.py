@@ -1,4 +1,4 @@
-"""Lesson 7: the slides' RNN types as Keras models, and a bidirectional LSTM reading digits (Python).
+"""Lesson 6: the slides' RNN types as Keras models, and a bidirectional LSTM reading digits (Python).
 
 Its twin is R/rnn_types.R: the same steps, in the same order, with the same names.
 Run it from any folder:  .venv/bin/python python/rnn_types.py --profile quick

@@ -1,4 +1,4 @@
-"""Lesson 6: sunspots, 12 months ahead, on a rolling-origin backtest (Python).
+"""Lesson 7: sunspots, 12 months ahead, on a rolling-origin backtest (Python).
 
 Its twin is R/sunspots.R: the same steps, in the same order, with the same names.
 Run it from any folder:  .venv/bin/python python/sunspots.py --profile quick
@@ -241,8 +241,9 @@ def backtest(series, config):
                   "restore_best": False})):   # the blog stops early too, but keeps its last weights
             data = slice_data(values, cut, window, config["horizon"])
             helpers.seed_everything(config["seed"], config["threads"])
-            scale, unscale = steps.scaling_layers(data["train_roots"])   # adapted on the training part only
-            model = compile_(build(scale, config), config)
+            with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+                scale, unscale = steps.scaling_layers(data["train_roots"])   # adapted on the training part only
+                model = compile_(build(scale, config), config)
             clock = helpers.stopwatch()
             run["history"][name] = fit_slice(model, data, scale, fit)
             run[name + "_seconds"] = clock()

@@ -73,3 +73,49 @@ from_results <- function(path) {
 }
 
 key_from <- function(path, format = ",") key(path, from_results(path), format)
+
+# ---- the exercises (issue 16): "Your turn" slides and each deck's closing list -------------------
+# The ids, titles, kinds and minutes come from exercises/exercises.json, the registry the checker
+# reads; a deck names ids only, so a renamed or dropped exercise stops the render instead of
+# leaving a stale slide.
+exercise_registry <- function() {
+  path <- file.path(WORKSHOP, "exercises", "exercises.json")
+  if (!file.exists(path)) stop("The exercise registry exercises/exercises.json is missing.", call. = FALSE)
+  jsonlite::read_json(path, simplifyVector = FALSE)$exercises
+}
+
+exercise <- function(id) {
+  found <- Find(\(e) identical(e$id, id), exercise_registry())
+  if (is.null(found)) stop(sprintf("There is no exercise '%s' in exercises/exercises.json.", id), call. = FALSE)
+  found
+}
+
+KIND_NAMES <- c(predict = "predict, then check", build = "build", change = "change and compare", open = "open")
+
+exercise_rows <- function(ids) {
+  rows <- vapply(ids, \(id) {
+    e <- exercise(id)
+    sprintf("| `%s` | %s | %s | %d |", e$id, e$title, KIND_NAMES[[e$kind]], as.integer(e$minutes))
+  }, "")
+  c("| exercise | what to do | kind | minutes |", "|------------|--------------------------------|--------|---|", rows)
+}
+
+# The body of a "Your turn" slide: the time box, the exercises, and how to check them.
+your_turn <- function(ids) {
+  minutes <- sum(vapply(ids, \(id) as.numeric(exercise(id)$minutes), 0))
+  cat(sprintf('<p class="time-box" data-exercises="%s" data-minutes="%d"><strong>Time box: %d minutes.</strong> Pick R or Python; both files exist.</p>\n\n',
+              paste(ids, collapse = " "), as.integer(minutes), as.integer(minutes)))
+  cat(exercise_rows(ids), sep = "\n")
+  cat("\n\n- Open `exercises/R/<id>.R` or `exercises/python/<id>.py` and fill in the lines marked `____`.\n")
+  cat("- Check it: `./workshop check <id>` in a terminal, or `check(\"<id>\")` in RStudio or a notebook",
+      "(the starter's first lines say how). A wrong answer gets a hint; try again.\n")
+}
+
+# A deck's closing list: every exercise the registry files under this deck, in the registry's order,
+# one compact line each (a deck may have eight).
+deck_exercises <- function(deck) {
+  found <- Filter(\(e) identical(e$deck, deck), exercise_registry())
+  rows <- vapply(found, \(e) sprintf("| `%s` | %s | %s | %d |", e$id, e$title, KIND_NAMES[[e$kind]],
+                                     as.integer(e$minutes)), "")
+  cat("::: {.small}", "| exercise | what to do | kind | minutes |", "|------------|--------------------------------|--------|---|", rows, ":::", "", sep = "\n")
+}

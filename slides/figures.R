@@ -230,7 +230,7 @@ fig_rnn_types <- function() {
   types <- list(
     list("one-to-one", c(1), c(1), 1, "an image -> its class\n(no recurrence)"),
     list("one-to-many", c(1), 1:3, 3, "an image -> a caption;\na seed -> music"),
-    list("many-to-one", 1:3, c(3), 3, "a review -> its sentiment;\n20 days -> tomorrow (lesson 3)"),
+    list("many-to-one", 1:3, c(3), 3, "a review -> its sentiment;\n20 days -> tomorrow (deck 04)"),
     list("many-to-many,\nequal lengths", 1:3, 1:3, 3, "a sentence -> a tag per\nword (named entities)"),
     list("many-to-many,\nunequal lengths", 1:3, 4:5, 5, "a sentence -> its translation\n(encoder, then decoder)"))
   widths <- vapply(types, \(t) max(t[[4]], 1.6) * 1.1 + 1, 0)
@@ -458,4 +458,191 @@ fig_inception_module <- function() {
   node(7, 5.4, "stack the maps (concatenate channels)", OUTPUT_COL, w = 5.2, h = 0.7, cex = 0.85)
   label(0.2, -0.2, "orange: layers with weights (green: none). The 1 x 1 reductions keep the 3 x 3 and 5 x 5 branches cheap.",
         cex = 0.75, adj = 0, col = "grey25")
+}
+
+# ---- added for the corrections and the missing topics ------------------------------------------
+# Cross-correlation against convolution: the same kernel, and the kernel flipped both ways.
+fig_flip <- function(kernel = rbind(c(1, 0, -1), c(2, 0, -2), c(1, 0, -1))) {
+  k <- nrow(kernel)
+  flipped <- kernel[k:1, k:1, drop = FALSE]
+  canvas(17, 5.4)
+  label(1.5, 4.9, "K (what Keras slides)", font = 2, cex = 0.85)
+  draw_grid(kernel, 0, 4.3, fill = GATE_COL)
+  arrow(3.6, 2.8, 6.2, 2.8, lwd = 2)
+  label(4.9, 3.3, "rotate 180°", cex = 0.8)
+  label(8.2, 4.9, "K flipped (true convolution)", font = 2, cex = 0.85)
+  draw_grid(flipped, 6.7, 4.3, fill = "#f4cccc")
+  label(13.6, 3.6, "cross-correlation:  Z = X ⋆ K", adj = 0.5, cex = 0.85)
+  label(13.6, 2.6, "convolution:  Z = X ⋆ flip(K)", adj = 0.5, cex = 0.85)
+  label(13.6, 1.6, "the Sobel kernel flipped is -K:", cex = 0.8, col = "grey25")
+  label(13.6, 1.0, "the edge's sign changes, nothing else", cex = 0.8, col = "grey25")
+}
+
+# The RGB example: one 3 x 3 window per channel, one kernel per channel, three sums and a bias.
+fig_rgb_example <- function(patch, kernels, bias, sums) {
+  canvas(23, 8.6)
+  fills <- c("#f4cccc", "#d9ead3", "#cfe2f3")
+  names <- c("red", "green", "blue")
+  for (c in 1:3) {
+    y <- 8 - (c - 1) * 2.75
+    draw_grid(patch[1:3, 1:3, c], 0, y, cell = 0.75, fill = fills[[c]], cex = 0.62)
+    label(1.1, y + 0.22, names[[c]], cex = 0.7, col = "grey25")
+    label(2.75, y - 1.1, "*", cex = 1.6)
+    draw_grid(kernels[, , c], 3.4, y, cell = 0.75, fill = GATE_COL, cex = 0.7)
+    arrow(5.9, y - 1.1, 7.6, y - 1.1)
+    label(9.0, y - 1.1, format(sums[[c]]), cex = 1.0, font = 2)
+  }
+  graphics::segments(10.2, 6.9, 10.2, 1.4, col = "grey40", lwd = 1.5)
+  label(12.0, 4.2, sprintf("sum + bias %s", format(bias)), cex = 0.85)
+  arrow(13.8, 4.2, 16.0, 4.2)
+  circle(17.3, 4.2, format(sum(sums) + bias), OUTPUT_COL, r = 0.9, cex = 1.1)
+  label(17.3, 2.6, "one number of the\nfeature map", cex = 0.75)
+  label(5, 0.1, "each channel has its own 3 x 3 kernel; one output map", cex = 0.75, col = "grey25")
+}
+
+# The 2 x 2 example: the 3 x 3 input the four windows fit, the kernel, and the 2 x 2 map.
+fig_kernel2x2 <- function(input, kernel, output) {
+  canvas(16, 5)
+  label(1.5, 4.7, "input, 3 x 3", font = 2, cex = 0.85)
+  fill <- matrix("white", 3L, 3L); fill[1:2, 1:2] <- "#f4cccc"
+  draw_grid(input, 0, 4, fill = fill)
+  outline(1:2, 1:2, 0, 4)
+  label(3.8, 2.5, "*", cex = 2)
+  label(5.5, 4.7, "kernel, 2 x 2", font = 2, cex = 0.85)
+  draw_grid(kernel, 4.5, 3.5, fill = GATE_COL)
+  label(7.7, 2.5, "=", cex = 2)
+  label(9.5, 4.7, "output, 2 x 2", font = 2, cex = 0.85)
+  fill <- matrix("white", 2L, 2L); fill[1, 1] <- "#f4cccc"
+  draw_grid(output, 8.5, 3.5, fill = fill)
+  label(11.6, 3.0, sprintf("%s·%s + %s·%s + %s·%s + %s·%s = %s", format(input[1, 1]), format(kernel[1, 1]),
+                           format(input[1, 2]), format(kernel[1, 2]), format(input[2, 1]), format(kernel[2, 1]),
+                           format(input[2, 2]), format(kernel[2, 2]), format(output[1, 1])), adj = 0, cex = 0.75)
+  label(11.6, 2.2, "(3 - 2 + 1) x (3 - 2 + 1) = 2 x 2", adj = 0, cex = 0.75)
+}
+
+# The hands-on RNN unrolled over [2, 4, 6, 8, 10], with the state each step carries.
+fig_hands_on_rnn <- function(x, h) {
+  n <- length(x)
+  canvas(3.2 * n + 1, 5.9)
+  for (t in seq_len(n)) {
+    xc <- 1.6 + (t - 1) * 3.2
+    circle(xc, 0.9, format(x[[t]]), INPUT_COL, r = 0.5)
+    circle(xc, 2.8, format(h[[t]]), HIDDEN_COL, r = 0.6)
+    circle(xc, 4.6, format(h[[t]]), OUTPUT_COL, r = 0.5)
+    arrow(xc, 1.4, xc, 2.2); arrow(xc, 3.4, xc, 4.1)
+    label(xc + 0.75, 0.9, sprintf("x%d", t), cex = 0.7, col = "grey30")
+    label(xc + 0.85, 2.3, sprintf("h%d", t), cex = 0.7, col = "grey30")
+    if (t > 1) arrow(xc - 2.6, 2.8, xc - 0.6, 2.8, col = HIGHLIGHT, lwd = 2)
+  }
+  label(1.6 + 1.6, 3.2, "W = 1", cex = 0.7, col = HIGHLIGHT)
+  label(0.2, 5.65, "h(t) = ReLU(x(t) + h(t-1)),  o(t) = ReLU(h(t)):  each state adds the new input to the last state",
+        adj = 0, cex = 0.75)
+}
+
+# VGG's stacked 3 x 3 convolutions: two of them see the same 5 x 5 patch as one 5 x 5 kernel.
+fig_vgg_stack <- function() {
+  canvas(19, 7)
+  fill <- matrix("white", 5L, 5L); fill[2:4, 2:4] <- "#fff2cc"
+  draw_grid(matrix("", 5L, 5L), 0, 6, fill = matrix(INPUT_COL, 5L, 5L), labels = FALSE)
+  outline(1:3, 1:3, 0, 6, col = "#1155cc", lwd = 2.5)
+  outline(1:5, 1:5, 0, 6, col = HIGHLIGHT, lwd = 2.5, lty = 2)
+  label(2.5, 6.6, "input: 5 x 5 patch", font = 2, cex = 0.8)
+  arrow(5.4, 3.5, 7.0, 3.5)
+  label(6.2, 4.0, "3 x 3", cex = 0.75)
+  draw_grid(matrix("", 3L, 3L), 7.4, 5, fill = matrix(HIDDEN_COL, 3L, 3L), labels = FALSE)
+  outline(1:3, 1:3, 7.4, 5, col = HIGHLIGHT, lwd = 2.5, lty = 2)
+  label(8.9, 5.6, "layer 1: 3 x 3", font = 2, cex = 0.8)
+  arrow(10.8, 3.5, 12.4, 3.5)
+  label(11.6, 4.0, "3 x 3", cex = 0.75)
+  draw_grid(matrix("", 1L, 1L), 12.8, 4, fill = OUTPUT_COL, labels = FALSE)
+  label(13.3, 4.6, "layer 2", font = 2, cex = 0.8)
+  label(16.2, 4.0, "2 layers: 18 C² weights,\ntwo ReLUs", cex = 0.78)
+  label(16.2, 2.6, "one 5 x 5 layer: 25 C²,\none ReLU", cex = 0.78)
+  label(9.5, 0.3, "the one output unit of layer 2 sees the whole dashed 5 x 5 patch of the input", cex = 0.75,
+        col = "grey25")
+}
+
+# YOLO v1: the image cut into S x S cells; the cell that holds an object's centre predicts it.
+fig_yolo_grid <- function(S = 7L, B = 2L, C = 20L) {
+  canvas(21, 8.4)
+  draw_grid(matrix("", S, S), 0, 7.6, fill = matrix("#f3f3f3", S, S), labels = FALSE, border = "grey60")
+  graphics::rect(0.8, 2.0, 4.2, 6.2, border = "#1155cc", lwd = 3)                 # a box (a dog, say)
+  graphics::points(2.5, 4.1, pch = 19, col = "#1155cc", cex = 1.3)
+  outline(4, 3, 0, 7.6, col = HIGHLIGHT, lwd = 3)
+  label(3.5, 8.1, sprintf("the image as %d x %d cells", S, S), font = 2, cex = 0.85)
+  label(3.5, 0.2, "the cell holding a box's centre (red) predicts that box", cex = 0.75)
+  x0 <- 8.6
+  label(x0 + 5.6, 8.1, "what one cell predicts", font = 2, cex = 0.85)
+  for (b in seq_len(B)) {
+    node(x0 + 0.9 + (b - 1) * 4.1, 6.4, sprintf("box %d: x, y, w, h, confidence", b), "#cfe2f3", w = 3.9, h = 0.8,
+         cex = 0.68)
+  }
+  node(x0 + 10, 6.4, sprintf("%d class probabilities", C), GATE_COL, w = 3.2, h = 0.8, cex = 0.68)
+  label(x0 + 5.6, 5.2, sprintf("B · 5 + C = %d · 5 + %d = %d numbers per cell", B, C, B * 5L + C), cex = 0.85)
+  label(x0 + 5.6, 4.2, "x, y: the centre inside the cell; w, h: relative to the image", cex = 0.75)
+  label(x0 + 5.6, 3.4, "confidence: P(object) · IoU(predicted box, true box)", cex = 0.75)
+  label(x0 + 5.6, 2.6, "class probabilities: P(class | object), one set per cell", cex = 0.75)
+  label(x0 + 5.6, 1.4, sprintf("output: %d x %d x %d = %s numbers, in one forward pass", S, S, B * 5L + C,
+                               format(S * S * (B * 5L + C), big.mark = ",")), cex = 0.85, font = 2)
+}
+
+# Words as vectors: a one-hot vector has its 1 at the word's place in the vocabulary.
+fig_one_hot <- function(vocabulary = c("a", "bear", "fuzzy", "had", "hair", "no", "was", "wuzzy"),
+                        sentence = c("fuzzy", "wuzzy", "was", "a", "bear")) {
+  v <- length(vocabulary); n <- length(sentence)
+  canvas(21, 7.6)
+  label(0.1, 7.2, "vocabulary (sorted):", adj = 0, cex = 0.8, font = 2)
+  for (k in seq_len(v)) label(0.3, 6.9 - k * 0.7, sprintf("%d  %s", k, vocabulary[[k]]), adj = 0, cex = 0.75)
+  for (t in seq_len(n)) {
+    x <- 4.2 + (t - 1) * 1.6
+    label(x + 0.35, 7.2, sentence[[t]], cex = 0.72, font = 2)
+    m <- matrix(as.integer(vocabulary == sentence[[t]]), v, 1L)
+    fill <- ifelse(m == 1L, "#f4cccc", "white")
+    draw_grid(m, x, 6.6, cell = 0.7, fill = fill, cex = 0.7)
+  }
+  label(8.0, 0.5, "one-hot: the 1 sits at the word's index in the vocabulary, not at its position in the sentence",
+        cex = 0.72, col = "grey25")
+  x0 <- 13.2
+  label(x0 + 3.6, 7.2, "an embedding: one learned row per word", font = 2, cex = 0.8)
+  set <- round(sin(outer(seq_len(v), 1:4, \(i, j) i * 1.7 + j * 0.9)), 1)
+  fill <- matrix("white", v, 4L); fill[match("bear", vocabulary), ] <- "#d9ead3"
+  draw_grid(set, x0 + 1.2, 6.6, cell = 0.7, fill = fill, cex = 0.6)
+  label(x0 + 5.2, 4.5, "E: V x d\n(here 8 x 4)", cex = 0.72, adj = 0)
+  label(x0 + 3.6, 0.9, "one-hot(bear) · E = E's row 2", cex = 0.75)
+}
+
+# Next-word prediction: the RNN reads word t and its state, and predicts word t + 1.
+fig_next_word <- function(words = c("fuzzy", "wuzzy", "was", "a", "bear")) {
+  n <- length(words) - 1L
+  canvas(3.6 * n + 2.4, 6.4)
+  circle(0.9, 3, "h0 = 0", HIDDEN_COL, r = 0.6, cex = 0.65)
+  for (t in seq_len(n)) {
+    x <- 1.8 + t * 3.3 - 1.6
+    node(x, 0.8, sprintf("x%d: %s", t, words[[t]]), INPUT_COL, w = 2.2, h = 0.6, cex = 0.7)
+    circle(x, 3, sprintf("h%d", t), HIDDEN_COL, r = 0.6, cex = 0.8)
+    node(x, 5.3, sprintf("y%d: P(%s)", t, words[[t + 1L]]), OUTPUT_COL, w = 2.4, h = 0.6, cex = 0.68)
+    arrow(x, 1.1, x, 2.4); arrow(x, 3.6, x, 5.0)
+    arrow(x - 2.7, 3, x - 0.6, 3, col = HIGHLIGHT, lwd = 2)
+  }
+  label(1.8 + n * 1.65, 6.2, "h(t) is a state, a summary of words 1..t; y(t) is a softmax over the vocabulary for word t + 1",
+        cex = 0.72)
+}
+
+# The AI blog's sunspot LSTM: with return_sequences, output i has read inputs 1..i only, yet it is
+# the forecast for month t + i; the forecast of next month never sees the latest month.
+fig_blog_alignment <- function(n = 6L) {
+  canvas(2 * n + 6, 5.6)
+  for (i in seq_len(n)) {
+    x <- 1.2 + (i - 1) * 2
+    node(x, 0.8, if (i < n) sprintf("x(t-%d)", n - i) else "x(t)", INPUT_COL, w = 1.6, h = 0.6, cex = 0.7)
+    node(x, 2.6, "LSTM", HIDDEN_COL, w = 1.2, h = 0.6, cex = 0.7)
+    node(x, 4.4, sprintf("y(t+%d)", i), OUTPUT_COL, w = 1.6, h = 0.6, cex = 0.7)
+    arrow(x, 1.1, x, 2.3); arrow(x, 2.9, x, 4.1, col = if (i == 1L) HIGHLIGHT else "grey20", lwd = if (i == 1L) 2.5 else 1.5)
+    if (i > 1L) arrow(x - 1.4, 2.6, x - 0.6, 2.6)
+  }
+  graphics::rect(0.3, 0.4, 2.1, 1.2, border = HIGHLIGHT, lwd = 2.5)
+  graphics::rect(1.2 + (n - 1) * 2 - 0.9, 0.4, 1.2 + (n - 1) * 2 + 0.9, 1.2, border = "#1155cc", lwd = 2.5, lty = 2)
+  label(2 * n + 3.2, 4.4, "y(t+1), next month,\nhas read only x(t-5)\n(red): 6 months old", cex = 0.75, col = HIGHLIGHT)
+  label(2 * n + 3.2, 1.6, "the latest month x(t)\n(blue), which persistence\nuses, reaches only y(t+6)", cex = 0.75,
+        col = "#1155cc")
 }

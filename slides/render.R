@@ -1,10 +1,14 @@
 # Render every deck to self-contained HTML, offline, twice: the deck, and an instructor copy.
 #
-#   Rscript slides/render.R [outputs_dir] [html_dir]
+#   Rscript slides/render.R [outputs_dir] [html_dir] [deck ...]
 #
 # outputs_dir holds the lessons' results (default outputs/, from ./workshop run);
 # the decks go to html_dir (default <outputs_dir>/slides), and the instructor copies, the same
-# pages with the speaker notes shown under each slide, to html_dir/instructor/.
+# pages with the speaker notes shown under each slide, to html_dir/instructor/. Naming decks
+# (e.g. lenet5) renders only those, for authors; the default is every deck.
+#
+# The running order is written once, in shared_data/spec.json under course.decks: deck k (from 0)
+# is the file slides/NN_<deck>.Rmd with NN = k, and the deck teaches the lessons listed there.
 
 script_dir <- function() {
   file <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
@@ -13,13 +17,38 @@ script_dir <- function() {
 
 source(file.path(script_dir(), "_common.R"), chdir = TRUE)
 
-deck_lesson <- function(deck) sub("^[0-9]+_", "", tools::file_path_sans_ext(basename(deck)))
+deck_name <- function(deck) sub("^[0-9]+_", "", tools::file_path_sans_ext(basename(deck)))
 
-# The lessons whose results a deck reads: its own, and any its header names under `lessons:`.
-# 00_foundations is no lesson itself; its header names the four foundations topics.
+# The course's decks in teaching order, from the spec: one entry per deck (deck, part, lessons).
+course_decks <- function() {
+  jsonlite::read_json(file.path(WORKSHOP, "shared_data", "spec.json"), simplifyVector = FALSE)$course$decks
+}
+
+# The deck files in the spec's order. A deck file whose number is not its place in the spec stops
+# the render with one sentence; a deck the spec names but nobody has written yet is skipped, with
+# a note (tests/cross/test_slides.py still fails until it exists).
+deck_files <- function() {
+  course <- course_decks()
+  expected <- sprintf("%02d_%s.Rmd", seq_along(course) - 1L, vapply(course, `[[`, "", "deck"))
+  found <- list.files(file.path(WORKSHOP, "slides"), pattern = "^[0-9]+_.*\\.Rmd$")
+  stray <- setdiff(found, expected)
+  if (length(stray) > 0L) {
+    message(sprintf(paste("Error: %s in slides/ does not follow course.decks in shared_data/spec.json",
+                          "(the decks, in order: %s): rename it."), toString(stray), toString(expected)))
+    quit(status = 2L)
+  }
+  absent <- setdiff(expected, found)
+  if (length(absent) > 0L) {
+    message(sprintf("Note: course.decks names %s, not written yet: skipped.", toString(absent)))
+  }
+  file.path(WORKSHOP, "slides", intersect(expected, found))
+}
+
+# The lessons whose results a deck reads: those the spec says it teaches, and any others its header
+# names under `lessons:` (05_lstm_vs_gru shows the gradient-norm plot of foundations_recurrence).
 deck_lessons <- function(deck) {
-  own <- intersect(deck_lesson(deck), c(names(load_spec()$lessons_by_hand), names(load_spec()$lessons)))
-  unique(c(own, unlist(rmarkdown::yaml_front_matter(deck)$lessons)))
+  entry <- Find(\(d) identical(d$deck, deck_name(deck)), course_decks())
+  unique(c(unlist(entry$lessons), unlist(rmarkdown::yaml_front_matter(deck)$lessons)))
 }
 
 html_text <- function(html) trimws(gsub("\\s+", " ", gsub("<[^>]+>", " ", html)))
@@ -53,7 +82,16 @@ instructor_copy <- function(page) {
 main <- function(args = commandArgs(trailingOnly = TRUE)) {
   outputs <- outputs_dir(if (length(args) >= 1L) args[[1L]] else "outputs")
   html_dir <- if (length(args) >= 2L) args[[2L]] else file.path(outputs, "slides")
-  decks <- list.files(file.path(WORKSHOP, "slides"), pattern = "^[0-9]+_.*\\.Rmd$", full.names = TRUE)
+  decks <- deck_files()
+  if (length(args) >= 3L) {
+    unknown <- setdiff(args[-(1:2)], vapply(decks, deck_name, ""))
+    if (length(unknown) > 0L) {
+      message(sprintf("Error: there is no deck %s: choose from %s.", toString(unknown),
+                      toString(vapply(decks, deck_name, ""))))
+      quit(status = 2L)
+    }
+    decks <- decks[vapply(decks, deck_name, "") %in% args[-(1:2)]]
+  }
   # Check every deck's results first: one clear sentence beats a knitr traceback halfway through.
   for (lesson in unique(unlist(lapply(decks, deck_lessons)))) {
     if (length(missing_results(lesson, outputs)) > 0L) {

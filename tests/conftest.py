@@ -47,6 +47,7 @@ EARLIER = '{"earlier": true}\n'   # what an earlier run left in the --out folder
 def refuse_all(cases, root):
     """Run many command lines that must be refused, [name] -> (lesson, data_dir or None, args), in
     one process per language, the two side by side (tests/cross/refusals_runner.py and .R).
+    A case may add a fourth item, a workshop tree (workshop_copy) to run its lesson from.
 
     Each case gets its own --out folder holding an earlier results.json; "{out}" in its args
     stands for that folder. Returns {(name, language): answer}, where an answer has returncode,
@@ -55,7 +56,7 @@ def refuse_all(cases, root):
     real command line's exit code is tested in tests/cross/test_bad_input.py.
     """
     commands = {}
-    for name, (lesson, data_dir, args) in cases.items():
+    for name, (lesson, data_dir, args, *tree) in cases.items():
         for language in ("python", "r"):
             out = root / re.sub(r"[^a-z0-9]+", "_", name.lower()) / language / "out"
             out.mkdir(parents=True)
@@ -65,12 +66,12 @@ def refuse_all(cases, root):
                 options += ["--out", str(out)]
             if data_dir is not None:
                 options += ["--data-dir", str(data_dir)]
-            commands[name, language] = (lesson, options, out)
+            commands[name, language] = (lesson, options, out, *map(str, tree))
 
     def run(language):
         listing, answers = root / f"cases_{language}.json", root / f"answers_{language}.json"
-        listing.write_text(json.dumps([{"lesson": lesson, "args": options}
-                                       for (_, lang), (lesson, options, _) in commands.items() if lang == language]))
+        listing.write_text(json.dumps([{"lesson": lesson, "args": options, **({"root": tree[0]} if tree else {})}
+                                       for (_, lang), (lesson, options, _, *tree) in commands.items() if lang == language]))
         runner = ([sys.executable, str(ROOT / "tests" / "cross" / "refusals_runner.py")] if language == "python"
                   else ["Rscript", str(ROOT / "tests" / "cross" / "refusals_runner.R")])
         done = subprocess.run([*runner, str(listing), str(answers)], cwd=root, capture_output=True, text=True,
@@ -120,6 +121,22 @@ def broken_data(root, name, breaking):
     shutil.copytree(ROOT / "shared_data", target)
     breaking(target)
     return target
+
+
+def workshop_copy(root, name, edit_spec=None, breaking=None):
+    """A workshop of its own (python/, R/ and shared_data/, with the real .venv linked in), whose spec
+    edit_spec(spec) and whose shared_data breaking(folder) may change: for what no option reaches."""
+    tree = root / "trees" / re.sub(r"[^a-z0-9]+", "_", name.lower())
+    for part in ("python", "R", "shared_data"):
+        shutil.copytree(ROOT / part, tree / part, ignore=shutil.ignore_patterns("__pycache__"))
+    os.symlink(ROOT / ".venv", tree / ".venv")
+    if edit_spec:
+        spec = json.loads((tree / "shared_data" / "spec.json").read_text())
+        edit_spec(spec)
+        (tree / "shared_data" / "spec.json").write_text(json.dumps(spec, indent=2))
+    if breaking:
+        breaking(tree / "shared_data")
+    return tree
 
 
 def read_results(out_dir):

@@ -86,6 +86,8 @@ def manifest():
     lines += [f"{sha256(FASHION_DIR / n)}  fashion/{n}\n" for n in IDX_FILES]
     lines.append(f"{sha256(DATA / 'series' / 'eustockmarkets.csv')}  series/eustockmarkets.csv\n")
     lines.append(f"{sha256(DATA / 'series' / 'sunspots.csv')}  series/sunspots.csv\n")
+    lines.append(f"{sha256(DATA / 'foundations_inputs.json')}  foundations_inputs.json\n")
+    lines += [f"{sha256(path)}  text/{path.name}\n" for path in sorted((DATA / "text").glob("*.txt"))]
     (DATA / "MANIFEST.sha256").write_text("".join(lines))
     print("".join(lines), end="")
 

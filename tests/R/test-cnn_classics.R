@@ -120,3 +120,35 @@ test_that("classics_table", {
     "network       year    parameters     published  conv + dense  depth          input",
     "AlexNet       2012    60,965,224    60,965,224         5 + 3      8      227x227x3"))
 })
+
+# YOLO v1 counted by hand from the paper's Figure 3, layer by layer: c(k, C_in, C_out) per
+# convolution, (k * k * C_in + 1) * C_out each; then the dense layers on the 7 x 7 x 1024 map.
+YOLO_CONVS <- c(list(c(7, 3, 64), c(3, 64, 192), c(1, 192, 128), c(3, 128, 256), c(1, 256, 256), c(3, 256, 512)),
+                rep(list(c(1, 512, 256), c(3, 256, 512)), 4L), list(c(1, 512, 512), c(3, 512, 1024)),
+                rep(list(c(1, 1024, 512), c(3, 512, 1024)), 2L),
+                list(c(3, 1024, 1024), c(3, 1024, 1024), c(3, 1024, 1024), c(3, 1024, 1024)))
+YOLO_DENSE <- (7 * 7 * 1024 + 1) * 4096 + (4096 + 1) * 7 * 7 * (5 * 2 + 20)
+YOLO_HAND <- sum(vapply(YOLO_CONVS, function(l) (l[[1]] * l[[1]] * l[[2]] + 1) * l[[3]], 0)) + YOLO_DENSE
+# Built once: 272 million weights (zeros, so the build is quick).
+yolo <- lesson$build_yolo_v1()
+
+test_that("YOLO v1 has the paper's layers and output", {
+  expect_length(YOLO_CONVS, 24L)
+  expect_identical(lesson$weight_layers(yolo), c(24L, 2L))
+  expect_identical(lesson$weight_depth(yolo), 26L)
+  shape <- function(name) unlist(yolo$get_layer(name)$output$shape)
+  expect_equal(unlist(yolo$input$shape), c(448L, 448L, 3L))
+  expect_equal(shape("conv1"), c(224L, 224L, 64L))      # 7x7, stride 2
+  expect_equal(shape("conv22"), c(7L, 7L, 1024L))       # the one stride-2 convolution
+  expect_equal(shape("flatten"), 7L * 7L * 1024L)
+  expect_equal(unlist(yolo$output$shape), c(7L, 7L, 30L))   # S x S x (5B + C)
+})
+
+test_that("YOLO v1's parameters against the hand count", {
+  expect_identical(as.numeric(yolo$count_params()), YOLO_HAND)
+  expect_identical(YOLO_HAND, 271703550)
+  expect_identical(as.numeric(lesson$yolo_v1_params_by_hand()), YOLO_HAND)
+  # Other settings change only the last dense layer: (4096 + 1) * S * S * (5B + C).
+  expect_identical(as.numeric(lesson$yolo_v1_params_by_hand(S = 7L, B = 3L, C = 80L)),
+                   YOLO_HAND + (4096 + 1) * 7 * 7 * (95 - 30))
+})

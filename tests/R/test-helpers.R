@@ -39,7 +39,7 @@ test_that("unknown lesson, profile and dataset get one sentence", {
                fixed = TRUE, class = "workshop_error")
   expect_error(lesson_config("cnn_mnist", dataset = "cifar"), "Unknown dataset 'cifar'", class = "workshop_error")
   expect_error(lesson_config("cnn_mnist", distribute = "tpu"),
-               "Unknown distribution 'tpu': choose one of none, mirrored.", fixed = TRUE, class = "workshop_error")
+               "Unknown distribution 'tpu': choose one of none, mirrored, multiworker.", fixed = TRUE, class = "workshop_error")
   expect_identical(lesson_config("cnn_mnist")$distribute, "none")
   expect_identical(parse_cli("cnn_mnist", "--distribute=mirrored")$distribute, "mirrored")
 })
@@ -71,10 +71,32 @@ test_that("parse_cli refuses repeated, empty and unknown options", {
     list(c("--out", "a", "--out", "a"), "The option '--out' is given twice: give it once."),
     list("--out=", "The option '--out' needs a value."),
     list("--profile", "The option '--profile' needs a value."),
+    list(c("--profile", "--out", "dir"), "The option '--profile' needs a value."),   # not "Unknown option 'dir'"
     list(c("--prof", "quick"), "Unknown option '--prof': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
     list("quick", "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir, --distribute.")
   )
   for (case in cases) expect_identical(refusal(parse_cli("cnn_mnist", case[[1L]])), case[[2L]])
+})
+
+test_that("a lesson done by hand takes only --out", {
+  out <- tempfile("out")
+  for (option in c("--profile=quick", "--seed=-5", "--dataset=mnist", "--distribute=none", "--data-dir=x")) {
+    expect_identical(refusal(parse_cli("cnn_classics", c("--out", out, option))), sprintf(
+      "cnn_classics trains nothing, so it takes only --out: leave out %s.", sub("=.*", "", option)))
+  }
+  expect_identical(parse_cli("cnn_classics", c("--out", out))$out, out)
+})
+
+test_that("check_profile refuses adding settings no run can use", {
+  cases <- list(list("length", 1, "1", "use a whole number above 1"), list("n_train", 0, "0", "use a whole number above 0"),
+                list("batch_size", 2.5, "2.5", "use a whole number above 0"), list("units", NULL, "null", "use a whole number above 0"),
+                list("learning_rate", 0, "0", "use a number above 0"), list("solved_below", "small", "\"small\"", "use a number above 0"))
+  for (case in cases) {
+    config <- lesson_config("lstm_vs_gru")
+    config$adding[case[[1L]]] <- list(case[[2L]])
+    expect_identical(refusal(check_profile(config)), sprintf(
+      "shared_data/spec.json sets adding.%s to %s for the quick profile of lstm_vs_gru: %s.", case[[1L]], case[[3L]], case[[4L]]))
+  }
 })
 
 # The lesson's config as lesson_config builds it, with some spec values changed.
@@ -132,14 +154,22 @@ test_that("check_out accepts a new folder and leaves nothing behind", {
 })
 
 test_that("check_out refuses a read-only folder", {
-  # root may write into any chmod 555 folder, but not into Linux's /sys
-  dir <- tempfile("out")
+  # As in tests/python/test_helpers.py: chmod 555 stops a user but not root; for root, a read-only
+  # bind mount of a fresh folder; where root may not mount (a container), /sys, which refuses a new
+  # file as "Permission denied" or, mounted read-only, as "Read-only file system".
+  dir <- tempfile("read-only")
   dir.create(dir)
-  Sys.chmod(dir, "555")
-  on.exit(Sys.chmod(dir, "755"))
-  if (Sys.info()[["effective_user"]] == "root") dir <- "/sys"
-  expect_error(check_out(file.path(dir, "workshop-out")), "cannot be written (Permission denied): choose another with --out",
-               fixed = TRUE, class = "workshop_error")
+  if (Sys.info()[["effective_user"]] != "root") {
+    Sys.chmod(dir, "555")
+    on.exit(Sys.chmod(dir, "755"))
+  } else if (system(sprintf("mount --bind %1$s %1$s && mount -o remount,bind,ro %1$s", dir), ignore.stdout = TRUE, ignore.stderr = TRUE) == 0L) {
+    on.exit(system2("umount", dir))
+  } else {
+    system2("umount", dir, stdout = FALSE, stderr = FALSE)   # a bind that could not be made read-only
+    dir <- "/sys"
+  }
+  expect_match(refusal(check_out(file.path(dir, "workshop-out"))),
+               "cannot be written \\((Permission denied|Read-only file system)\\): choose another with --out[.]$")
 })
 
 # ---- IDX reader -----------------------------------------------------------------
@@ -274,6 +304,61 @@ test_that("write_results is atomic and tagged", {
   expect_equal(jsonlite::read_json(path), list(schema = "workshop-results/1", language = "r", lesson = "x", value = 1.5))
   expect_equal(sort(list.files(out, all.files = TRUE, no.. = TRUE)), c("a.png", "results.json"))
 })
+
+# An output folder holding an earlier run's results.json and confusion_matrix.png, on a disk that
+# is about to fill up, as in tests/python/test_helpers.py: a 64 KiB tmpfs, or, where no tmpfs may
+# be mounted (a CI container), a temporary file linked to /dev/full, where every write fails.
+# Returns the folder and a function that makes writing one temporary file in it fail for lack of space.
+full_disk <- function(how, env = parent.frame()) {
+  disk <- tempfile("disk")
+  dir.create(disk)
+  if (how == "tmpfs" && system2("mount", c("-t", "tmpfs", "-o", "size=64k", "tmpfs", disk), stdout = FALSE, stderr = FALSE) != 0L) {
+    how <- "/dev/full"
+  }
+  if (how == "tmpfs") withr::defer(system2("umount", c("-l", disk)), envir = env)
+  out <- file.path(disk, "out")
+  dir.create(out)
+  writeLines('{"earlier": true}', file.path(out, "results.json"))
+  writeBin(charToRaw("the earlier picture"), file.path(out, "confusion_matrix.png"))
+  fill <- function(tmp_name) {
+    if (how == "tmpfs") {   # fill the disk, then free its last 8 KiB
+      filler <- file.path(disk, "filler")
+      system2("dd", c("if=/dev/zero", paste0("of=", filler), "bs=4k"), stdout = FALSE, stderr = FALSE)
+      system2("truncate", c("-s", max(0, file.size(filler) - 8192), filler))
+    } else {
+      file.symlink("/dev/full", file.path(out, tmp_name))
+    }
+  }
+  list(out = out, fill = fill)
+}
+
+expect_earlier_results_kept <- function(out) {
+  expect_identical(readLines(file.path(out, "results.json")), '{"earlier": true}')
+  expect_identical(rawToChar(readBin(file.path(out, "confusion_matrix.png"), "raw", 100L)), "the earlier picture")
+  expect_identical(sort(list.files(out, all.files = TRUE, no.. = TRUE)), c("confusion_matrix.png", "results.json"))
+}
+
+for (how in c("tmpfs", "/dev/full")) {
+  test_that(sprintf("write_results on a full disk (%s) keeps every earlier file", how), {
+    disk <- full_disk(how)
+    history <- list(loss = c(1, 0.5), val_loss = c(1.1, 0.6), accuracy = c(0.5, 0.7), val_accuracy = c(0.4, 0.6))
+    disk$fill(".training_curves.png.tmp.png")
+    expect_identical(refusal(write_results(list(out = disk$out), list(lesson = "x"), plots = list(
+      training_curves.png = function(p) plot_history(history, p, "x"),
+      confusion_matrix.png = function(p) writeBin(charToRaw("a new picture"), p)))),
+      sprintf("No space left on device while writing %s/training_curves.png: earlier results kept.", disk$out))
+    expect_earlier_results_kept(disk$out)
+  })
+
+  test_that(sprintf("write_results renames no picture when results.json cannot be written (%s)", how), {
+    disk <- full_disk(how)
+    disk$fill(".results.json.tmp")
+    expect_identical(refusal(write_results(list(out = disk$out), list(lesson = "x", values = I(seq_len(200000))),
+                                           plots = list(confusion_matrix.png = function(p) writeBin(charToRaw("a new picture"), p)))),
+                     sprintf("No space left on device while writing %s/results.json: earlier results kept.", disk$out))
+    expect_earlier_results_kept(disk$out)
+  })
+}
 
 # ---- the Python that reticulate uses --------------------------------------------
 test_that("a missing venv gets one sentence naming the set-up command", {

@@ -21,7 +21,7 @@ test_that("the formulas themselves", {
   expect_equal(lstm_vs_gru$closed_form_params("simple_rnn", h, x), 1088)
 })
 
-test_that("the DAX models are lesson 3's with the layer swapped", {
+test_that("the DAX models are lesson 4's with the layer swapped", {
   config <- lesson_config("lstm_vs_gru")
   data <- series_windows(config)
   lesson_3 <- load_lesson("rnn_forecaster")$build_model(data, config)

@@ -1,16 +1,19 @@
-# Run many command lines that a lesson must refuse, in one R process (tests/cross/refusals.py).
+# Run many command lines that a lesson must refuse, in one R process (conftest.refuse_all).
 #
 #   Rscript tests/cross/refusals_runner.R cases.json answers.json
 #
 # Starting R, reticulate and TensorFlow takes about five seconds, and the bad-input tests hold
 # dozens of cases, so they share one process. Each case sources the lesson, as Rscript would, and
 # calls its main() with the case's arguments; a workshop_error becomes "Error: <sentence>" and
-# exit status 2, as run_lesson() and stop_or_exit() make it at the command line.
+# exit status 2, as run_lesson() and stop_or_exit() make it at the command line. A case may name
+# another workshop tree (a copy whose spec or shared_data a test has changed): its lesson sources
+# that tree's R/workshop.R, which then replaces the shared layer, as its own command line would.
 
-lesson_dir <- file.path(dirname(dirname(dirname(normalizePath(
-  sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))))), "R")
+workshop_dir <- dirname(dirname(dirname(normalizePath(
+  sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))))))
 
-run_case <- function(lesson, args) {
+run_case <- function(lesson, args, root = NULL) {
+  lesson_dir <- file.path(root %||% workshop_dir, "R")
   lesson_env <- new.env(parent = globalenv())
   status <- 0L
   stderr <- python_out <- character()
@@ -19,6 +22,7 @@ run_case <- function(lesson, args) {
   stdout <- utils::capture.output(
     tryCatch({
       source(file.path(lesson_dir, paste0(lesson, ".R")), local = lesson_env)
+      use_workshop_python()   # a lesson that touches no Python when sourced must not let reticulate pick another
       sys <- reticulate::import("sys")
       saved <- sys$stdout
       sys$stdout <- reticulate::import("io")$StringIO()
@@ -42,5 +46,6 @@ run_case <- function(lesson, args) {
 
 args <- commandArgs(trailingOnly = TRUE)
 cases <- jsonlite::read_json(args[[1L]])
-answers <- lapply(cases, function(case) run_case(case$lesson, case$args))
+`%||%` <- function(x, y) if (is.null(x)) y else x
+answers <- lapply(cases, function(case) run_case(case$lesson, case$args, case$root))
 jsonlite::write_json(answers, args[[2L]], auto_unbox = TRUE)

@@ -1,4 +1,4 @@
-"""Run many command lines that a lesson must refuse, in one Python process (tests/cross/refusals.py).
+"""Run many command lines that a lesson must refuse, in one Python process (conftest.refuse_all).
 
     .venv/bin/python tests/cross/refusals_runner.py cases.json answers.json
 
@@ -6,6 +6,10 @@ Starting Python and TensorFlow takes about four seconds, and the bad-input tests
 cases, so they share one process: each case calls the lesson's main() through helpers.run_lesson,
 exactly as `python python/<lesson>.py ...` does after its imports. A case records its exit status,
 what it printed, and any traceback (which a refusal must never show).
+
+A case may name another workshop tree (a copy whose spec or shared_data a test has changed): its
+lesson and shared layer are then imported afresh from that tree's python/, as its own command line
+would, while TensorFlow, loaded once, stays.
 """
 import contextlib
 import importlib
@@ -19,13 +23,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python"))
 import helpers  # noqa: E402  (sets TensorFlow's environment before any lesson imports keras)
 
 
-def run_case(lesson, args):
+def use_tree(root):
+    """Import the workshop's modules from root/python from now on (the lesson, helpers, datasets, ...)."""
+    python_dir = str(Path(root) / "python")
+    if sys.path[0] != python_dir:
+        for name, module in list(sys.modules.items()):
+            if str(Path(getattr(module, "__file__", None) or "/").parent) == sys.path[0]:
+                del sys.modules[name]
+        sys.path[0] = python_dir
+
+
+def run_case(lesson, args, root=None):
+    use_tree(root or Path(__file__).resolve().parents[2])
     main = importlib.import_module(lesson).main
+    run_lesson = importlib.import_module("helpers").run_lesson   # the tree's own, which knows its WorkshopError
     stdout, stderr = io.StringIO(), io.StringIO()
     status = 0
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
-            helpers.run_lesson(lambda: main(args))
+            run_lesson(lambda: main(args))
         except SystemExit as stop:
             status = stop.code
         except Exception:   # a refusal that escapes as a traceback: the test shows it
@@ -36,5 +52,5 @@ def run_case(lesson, args):
 
 if __name__ == "__main__":
     cases = json.loads(Path(sys.argv[1]).read_text())
-    answers = [run_case(case["lesson"], case["args"]) for case in cases]
+    answers = [run_case(case["lesson"], case["args"], case.get("root")) for case in cases]
     Path(sys.argv[2]).write_text(json.dumps(answers))

@@ -5,6 +5,7 @@ The cases run in one process per language (conftest.refuse_all); test_a_refusal_
 runs a real command line in each language, so the exit code itself is tested too.
 """
 import gzip
+import os
 import subprocess
 
 import numpy as np
@@ -66,7 +67,7 @@ CASES = {
     "unknown profile": (None, ["--profile", "huge"], ["Unknown profile 'huge': choose one of quick, full."]),
     "unknown dataset": (None, ["--dataset", "cifar"], ["Unknown dataset 'cifar'"]),
     "unknown distribution": (None, ["--distribute", "tpu"],
-                             ["Unknown distribution 'tpu': choose one of none, mirrored."]),
+                             ["Unknown distribution 'tpu': choose one of none, mirrored, multiworker."]),
     "negative seed": (None, ["--seed", "-5"], ["The seed must be a whole number from 0 to 2147483647, not '-5'."]),
     "dataset that is not installed": (None, ["--dataset", "mnist-full", "--data-dir", "/nonexistent"],
                                       ["./workshop data full-mnist"]),
@@ -128,7 +129,7 @@ def test_r_already_on_another_python():
 
 @pytest.mark.parametrize("args, message", [
     (["run", "nope"], "Unknown lesson 'nope': choose one of foundations_convolution, foundations_pooling, "
-                        "foundations_backpropagation, foundations_recurrence, cnn_classics, cnn_mnist"),
+                        "foundations_backpropagation, foundations_recurrence, cnn_mnist, lenet5"),   # the course's order
     (["run", "--profile", "huge"], "Unknown profile 'huge': choose one of quick, full."),
     (["frobnicate"], "Unknown command 'frobnicate'"),
     (["compare", "nope"], "Unknown lesson 'nope'"),
@@ -137,3 +138,19 @@ def test_workshop_command_refuses_unknown_names(args, message):
     done = subprocess.run([str(ROOT / "workshop"), *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
     assert message in error_sentence(done)
+
+
+def test_full_mnist_offline_gets_one_sentence(tmp_path):
+    """./workshop data full-mnist with no way to the internet: a proxy on a closed port, so this holds
+    on an online machine too, and a KERAS_HOME of its own, so no earlier download is found instead."""
+    full = ROOT / "shared_data" / "mnist-full"
+    before = full.exists()
+    closed = "http://127.0.0.1:9"
+    done = subprocess.run([str(ROOT / "workshop"), "data", "full-mnist"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "https_proxy": closed, "HTTPS_PROXY": closed,
+                                            "KERAS_HOME": str(tmp_path)})
+    assert done.returncode == 2, done.stderr
+    sentence = error_sentence(done)
+    assert sentence.startswith("Error: Downloading full MNIST failed (") and sentence.endswith(
+        "): it needs the internet once, so connect and run ./workshop data full-mnist again."), sentence
+    assert "Traceback" not in done.stderr and full.exists() == before

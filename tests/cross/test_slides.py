@@ -16,44 +16,78 @@ import pytest
 
 from conftest import ROOT
 
-DECKS = sorted((ROOT / "slides").glob("[0-9][0-9]_*.Rmd"))
-LESSONS = [re.sub(r"^\d+_", "", deck.stem) for deck in DECKS]
 SPEC = json.loads((ROOT / "shared_data" / "spec.json").read_text())
 KNOWN = [*SPEC["lessons_by_hand"], *SPEC["lessons"]]
+# The one running order: deck k of course.decks (from 0) is slides/NN_<deck>.Rmd with NN = k.
+COURSE = SPEC["course"]["decks"]
+SPEC_DECKS = [ROOT / "slides" / f"{number:02d}_{entry['deck']}.Rmd" for number, entry in enumerate(COURSE)]
+DECKS = [deck for deck in SPEC_DECKS if deck.exists()]   # the render skips a deck not written yet
+LESSONS = [re.sub(r"^\d+_", "", deck.stem) for deck in DECKS]
 
 
 def deck_lessons(deck):
-    """The lessons whose results a deck reads, as slides/render.R finds them: its own, and its header's `lessons:`."""
-    own = [lesson for lesson in [re.sub(r"^\d+_", "", deck.stem)] if lesson in KNOWN]
+    """The lessons whose results a deck reads, as slides/render.R finds them: the spec's, and its header's `lessons:`."""
+    entry = next(entry for entry in COURSE if entry["deck"] == re.sub(r"^\d+_", "", deck.stem))
     listed = re.search(r"^lessons: \[(.*)\]$", deck.read_text(), re.M)
-    return own + (re.split(r",\s*", listed.group(1)) if listed else [])
+    extra = re.split(r",\s*", listed.group(1)) if listed else []
+    return list(dict.fromkeys([*entry["lessons"], *extra]))
 
 
-# Figures each deck must quote; every other tagged figure is checked too.
-REQUIRED = {
-    "foundations": ["foundations_pooling/r/examples/lenet_c3_params", "foundations_recurrence/r/examples/rnn_hidden/4",
-                    "foundations_convolution/r/examples/rgb_output",
-                    "foundations_backpropagation/python/examples/tiny_cnn_gradcheck_max_abs_diff"],
-    "cnn_mnist": [f"cnn_mnist/{language}/{field}" for language in ("python", "r")
-                  for field in ("test/accuracy", "model/total_params")],
-    "lenet5": [f"lenet5/{language}/{field}" for language in ("python", "r")
-               for field in ("test/accuracy", "model/total_params")],
-    "rnn_forecaster": [f"rnn_forecaster/{language}/test/rmse" for language in ("python", "r")]
-                      + ["rnn_forecaster/r/baseline/persistence_rmse"],
-    "lstm_vs_gru": ["lstm_vs_gru/r/test/lstm_params", "lstm_vs_gru/r/test/gru_params",
-                    "lstm_vs_gru/r/test/adding_lstm_mse", "lstm_vs_gru/python/test/lstm_rmse_mean",
-                    "foundations_recurrence/r/examples/keras_clip_raw_norms/4"],
-    "rnn_types": ["rnn_types/r/types/many_to_many_unequal/params", "rnn_types/python/types/many_to_many_unequal/params",
-                  "rnn_types/r/test/bilstm_params", "rnn_types/r/test/lstm_accuracy", "rnn_types/python/test/bilstm_accuracy"],
-    "sunspots": ["sunspots/r/test/gru_rmse_mean", "sunspots/python/test/gru_rmse_mean", "sunspots/r/test/blog_rmse_mean",
-                 "sunspots/r/baseline/persistence_rmse_mean", "sunspots/r/baseline/ar_rmse_mean"],
-    "cnn_architectures": [f"cnn_architectures/{language}/test/{field}" for language in ("python", "r")
-                          for field in ("residual_accuracy", "lenet5_accuracy")]
-                         + ["cnn_architectures/r/test/residual_params",
-                            "cnn_architectures/r/test/deep_plain_first_layer_gradient_at_start",
-                            "cnn_classics/r/examples/alexnet_params", "cnn_classics/r/examples/vgg16_params",
-                            "cnn_classics/r/examples/resnet50_depth", "cnn_classics/python/examples/resnet50_depth"],
-}
+def lesson_entry(lesson):
+    return SPEC["lessons_by_hand"].get(lesson) or SPEC["lessons"][lesson]
+
+
+def required_quotes(deck):
+    """The figures a deck must quote: the `deck_quotes` of every lesson it teaches (from the spec)."""
+    entry = next(entry for entry in COURSE if entry["deck"] == re.sub(r"^\d+_", "", deck.stem))
+    return [quote for lesson in entry["lessons"] for quote in lesson_entry(lesson)["deck_quotes"]]
+
+
+def test_the_deck_files_follow_the_running_order():
+    found = sorted(path.name for path in (ROOT / "slides").glob("[0-9]*_*.Rmd"))
+    expected = [deck.name for deck in SPEC_DECKS]
+    assert set(found) <= set(expected), (
+        f"the decks' numbers must be their place in course.decks of shared_data/spec.json: expected {expected}, "
+        f"found {found}")
+
+
+def test_every_deck_of_the_running_order_is_written():
+    missing = [deck.name for deck in SPEC_DECKS if not deck.exists()]
+    assert not missing, f"course.decks names decks that slides/ does not have yet: {missing}"
+
+
+def test_every_lesson_is_taught_by_exactly_one_deck_in_order():
+    taught = [lesson for entry in COURSE for lesson in entry["lessons"]]
+    assert sorted(taught) == sorted(KNOWN) and len(taught) == len(set(taught)), (
+        f"course.decks must list every lesson of the spec once: {sorted(set(KNOWN) ^ set(taught))}")
+    assert [entry["part"] for entry in COURSE] == sorted((entry["part"] for entry in COURSE),
+                                                         key=["foundations", "cnn", "rnn"].index)
+
+
+@pytest.mark.parametrize("lesson", KNOWN)
+def test_every_lesson_names_the_figures_its_deck_must_quote(lesson):
+    quotes = lesson_entry(lesson).get("deck_quotes")
+    assert isinstance(quotes, list) and quotes, (
+        f"{lesson} in shared_data/spec.json has no deck_quotes: list the results its deck must quote")
+    deck = next(deck for deck, entry in zip(SPEC_DECKS, COURSE) if lesson in entry["lessons"])
+    if not deck.exists():
+        pytest.skip(f"{deck.name} is not written yet")
+    for quote in quotes:
+        assert quote.split("/")[0] in deck_lessons(deck) and quote.split("/")[1] in ("python", "r"), (
+            f"{lesson}: {quote} is not lesson/language/field of a lesson {deck.name} reads")
+
+
+def test_a_deck_says_what_comes_next_in_the_running_order():
+    for deck, following in zip(DECKS, [*DECKS[1:], None]):   # the next deck that is written
+        text = deck.read_text()
+        named = re.findall(r"Next: `(\d\d_\w+)`", text)
+        if following is None:
+            assert not named, f"{deck.name} is the last deck but sends the room to {named}"
+        else:
+            assert named == [following.stem], f"{deck.name} must end with 'Next: `{following.stem}`', not {named}"
+        names = "|".join(entry["deck"] for entry in COURSE)
+        for other in re.findall(rf"\b(\d\d)_({names})\b", text):
+            assert f"{other[0]}_{other[1]}" in [d.stem for d in SPEC_DECKS], f"{deck.name} names deck {'_'.join(other)}"
 
 
 class Keys(HTMLParser):
@@ -105,7 +139,6 @@ def rendered(quick_outputs, tmp_path_factory):
 
 
 def test_there_is_a_deck_per_lesson():
-    assert LESSONS[:2] == ["foundations", "cnn_mnist"]
     covered = [lesson for deck in DECKS for lesson in deck_lessons(deck)]
     for lesson in covered:
         assert (ROOT / "python" / f"{lesson}.py").exists() and (ROOT / "R" / f"{lesson}.R").exists()
@@ -135,11 +168,10 @@ def test_the_deck_is_self_contained(rendered, deck):
 @pytest.mark.parametrize("deck", DECKS, ids=LESSONS)
 def test_quoted_figures_are_the_lessons_results(rendered, deck):
     outputs, html_dir = rendered
-    lesson = re.sub(r"^\d+_", "", deck.stem)
     parsed = Keys()
     parsed.feed((html_dir / f"{deck.stem}.html").read_text(encoding="utf-8"))
     found = {key["data-key"] for key in parsed.keys}
-    missing = set(REQUIRED.get(lesson, [])) - found
+    missing = set(required_quotes(deck)) - found
     assert not missing, f"{deck.name} does not quote {missing}"
     for key in parsed.keys:
         expected = lookup(outputs, key["data-key"])

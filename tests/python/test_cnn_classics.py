@@ -120,3 +120,37 @@ def test_classics_table(alexnet):
         "network       year    parameters     published  conv + dense  depth          input",
         "AlexNet       2012    60,965,224    60,965,224         5 + 3      8      227x227x3",
     ]
+
+
+# YOLO v1 counted by hand from the paper's Figure 3, layer by layer: (k, C_in, C_out) per
+# convolution, (k * k * C_in + 1) * C_out each; then the dense layers on the 7 x 7 x 1024 map.
+YOLO_CONVS = [(7, 3, 64), (3, 64, 192),
+              (1, 192, 128), (3, 128, 256), (1, 256, 256), (3, 256, 512),
+              *[(1, 512, 256), (3, 256, 512)] * 4, (1, 512, 512), (3, 512, 1024),
+              *[(1, 1024, 512), (3, 512, 1024)] * 2, (3, 1024, 1024), (3, 1024, 1024),
+              (3, 1024, 1024), (3, 1024, 1024)]
+YOLO_DENSE = (7 * 7 * 1024 + 1) * 4096 + (4096 + 1) * 7 * 7 * (5 * 2 + 20)
+YOLO_HAND = sum((k * k * c_in + 1) * c_out for k, c_in, c_out in YOLO_CONVS) + YOLO_DENSE
+
+
+@pytest.fixture(scope="module")
+def yolo():
+    """Built once: 272 million weights (zeros, so the build is quick)."""
+    return lesson.build_yolo_v1()
+
+
+def test_yolo_v1_has_the_papers_layers_and_output(yolo):
+    assert len(YOLO_CONVS) == 24
+    assert lesson.weight_layers(yolo) == (24, 2) and lesson.weight_depth(yolo) == 26
+    assert tuple(yolo.input.shape[1:]) == (448, 448, 3)
+    assert tuple(yolo.get_layer("conv1").output.shape[1:]) == (224, 224, 64)     # 7x7, stride 2
+    assert tuple(yolo.get_layer("conv22").output.shape[1:]) == (7, 7, 1024)      # the one stride-2 convolution
+    assert tuple(yolo.get_layer("flatten").output.shape[1:]) == (7 * 7 * 1024,)
+    assert tuple(yolo.output.shape[1:]) == (7, 7, 30)                            # S x S x (5B + C)
+
+
+def test_yolo_v1_parameters_against_the_hand_count(yolo):
+    assert yolo.count_params() == YOLO_HAND == 271_703_550
+    assert lesson.yolo_v1_params_by_hand() == YOLO_HAND
+    # Other settings change only the last dense layer: (4096 + 1) * S * S * (5B + C).
+    assert lesson.yolo_v1_params_by_hand(S=7, B=3, C=80) == YOLO_HAND + (4096 + 1) * 7 * 7 * (95 - 30)

@@ -59,7 +59,7 @@ def test_parse_cli_reads_options():
     ({"lesson": "nope"}, "Unknown lesson 'nope'"),
     ({"lesson": "cnn_mnist", "profile": "huge"}, "Unknown profile 'huge': choose one of quick, full."),
     ({"lesson": "cnn_mnist", "dataset": "cifar"}, "Unknown dataset 'cifar'"),
-    ({"lesson": "cnn_mnist", "distribute": "tpu"}, "Unknown distribution 'tpu': choose one of none, mirrored."),
+    ({"lesson": "cnn_mnist", "distribute": "tpu"}, "Unknown distribution 'tpu': choose one of none, mirrored, multiworker."),
 ])
 def test_unknown_lesson_profile_dataset(kwargs, message):
     with pytest.raises(WorkshopError, match=message):
@@ -89,6 +89,7 @@ def test_seeds_at_the_edges_of_the_range():
     (["--out", "a", "--out", "a"], "The option '--out' is given twice: give it once."),
     (["--out="], "The option '--out' needs a value."),
     (["--profile"], "The option '--profile' needs a value."),
+    (["--profile", "--out", "dir"], "The option '--profile' needs a value."),   # not "Unknown option 'dir'"
     (["--prof", "quick"], "Unknown option '--prof': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
     (["quick"], "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
 ])
@@ -96,6 +97,28 @@ def test_parse_cli_refuses_repeated_empty_and_unknown_options(argv, message):
     with pytest.raises(WorkshopError) as refused:
         helpers.parse_cli("cnn_mnist", argv)
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("option", ["--profile=quick", "--seed=-5", "--dataset=mnist", "--distribute=none", "--data-dir=x"])
+def test_a_lesson_done_by_hand_takes_only_out(option, tmp_path):
+    with pytest.raises(WorkshopError) as refused:
+        helpers.parse_cli("cnn_classics", ["--out", str(tmp_path), option])
+    assert str(refused.value) == f"cnn_classics trains nothing, so it takes only --out: leave out {option.split('=')[0]}."
+    assert helpers.parse_cli("cnn_classics", ["--out", str(tmp_path)])["out"] == str(tmp_path)
+
+
+@pytest.mark.parametrize("key, value, fix", [
+    ("length", 1, "use a whole number above 1"), ("n_train", 0, "use a whole number above 0"),
+    ("batch_size", 2.5, "use a whole number above 0"), ("units", None, "use a whole number above 0"),
+    ("learning_rate", 0, "use a number above 0"), ("solved_below", "small", "use a number above 0"),
+])
+def test_check_profile_refuses_adding_settings_no_run_can_use(key, value, fix):
+    config = helpers.lesson_config("lstm_vs_gru")
+    config["adding"][key] = value
+    with pytest.raises(WorkshopError) as refused:
+        helpers.check_profile(config)
+    assert str(refused.value) == (f"shared_data/spec.json sets adding.{key} to {json.dumps(value)} for the quick "
+                                  f"profile of lstm_vs_gru: {fix}.")
 
 
 def spec_says(lesson, profile="quick", **changes):
@@ -152,15 +175,31 @@ def test_check_out_accepts_a_new_folder_and_leaves_nothing_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []          # neither the folder nor the probe file
 
 
-def test_check_out_refuses_a_read_only_folder(tmp_path):
-    # root may write into any chmod 555 folder, but not into Linux's /sys
-    folder = Path("/sys") if os.geteuid() == 0 else tmp_path
-    folder.chmod(0o555) if folder == tmp_path else None
-    try:
-        with pytest.raises(WorkshopError, match=r"cannot be written \(Permission denied\): choose another with --out"):
-            helpers.check_out(str(folder / "workshop-out"))
-    finally:
-        tmp_path.chmod(0o755)
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder this process cannot write into, on any machine. chmod 555 stops a user but not root;
+    for root, a read-only bind mount of a fresh folder; where root may not mount (a container), /sys,
+    which refuses a new file as "Permission denied" or, mounted read-only, as "Read-only file system"."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    mounted = False
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+    else:
+        mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True).returncode == 0
+        if not (mounted and subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)],
+                                           capture_output=True).returncode == 0):
+            folder = Path("/sys")
+    yield folder
+    if mounted:
+        subprocess.run(["umount", str(tmp_path / "read-only")], check=True)
+    (tmp_path / "read-only").chmod(0o755)
+
+
+def test_check_out_refuses_a_read_only_folder(read_only_folder):
+    with pytest.raises(WorkshopError, match=r"cannot be written \((Permission denied|Read-only file system)\): "
+                                            r"choose another with --out\.$"):
+        helpers.check_out(str(read_only_folder / "workshop-out"))
 
 
 # ---- IDX reader -----------------------------------------------------------------
@@ -316,3 +355,71 @@ def test_write_results_is_atomic_and_tagged(tmp_path):
     assert results == {"schema": "workshop-results/1", "language": "python", "lesson": "x", "value": 1.5}
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.png", "results.json"]
     assert drawn and not drawn[0].exists()   # the temporary file was renamed into place
+
+
+def no_room(out, tmp_name, how):
+    """Make writing out/tmp_name fail for lack of space, the way a full disk does.
+
+    "tmpfs": out lies on a 64 KiB tmpfs (mounted by the full_disk fixture), filled here to its last
+    8 KiB. "/dev/full": the temporary file is a link to /dev/full, where every write fails with
+    ENOSPC; that needs no mount, so it holds where a test may not mount (a CI container).
+    """
+    if how == "tmpfs":
+        filler = out.parent / "filler"
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:   # the disk is full
+            os.ftruncate(fd, max(0, os.fstat(fd).st_size - 8192))
+        finally:
+            os.close(fd)
+    else:
+        (out / tmp_name).symlink_to("/dev/full")
+
+
+@pytest.fixture(params=["tmpfs", "/dev/full"])
+def full_disk(request, tmp_path):
+    """An output folder holding an earlier run's results.json and confusion_matrix.png, on a disk
+    that is about to fill up. Where no tmpfs may be mounted, the "tmpfs" case falls back to /dev/full."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    how = request.param
+    if how == "tmpfs" and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+                                         capture_output=True).returncode != 0:
+        how = "/dev/full"
+    out = disk / "out"
+    out.mkdir()
+    (out / "results.json").write_text('{"earlier": true}\n')
+    (out / "confusion_matrix.png").write_bytes(b"the earlier picture")
+    yield out, lambda tmp_name: no_room(out, tmp_name, how)
+    if os.path.ismount(disk):
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def assert_earlier_results_kept(out):
+    assert (out / "results.json").read_text() == '{"earlier": true}\n'
+    assert (out / "confusion_matrix.png").read_bytes() == b"the earlier picture"
+    assert sorted(p.name for p in out.iterdir()) == ["confusion_matrix.png", "results.json"]   # no temporary file
+
+
+def test_write_results_on_a_full_disk_keeps_every_earlier_file(full_disk):
+    out, fill = full_disk
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6], "accuracy": [0.5, 0.7], "val_accuracy": [0.4, 0.6]}
+    fill(".training_curves.png.tmp.png")
+    with pytest.raises(WorkshopError) as refused:
+        helpers.write_results({"out": str(out)}, {"lesson": "x"}, plots={
+            "training_curves.png": lambda p: helpers.plot_history(history, p, "x"),
+            "confusion_matrix.png": lambda p: p.write_bytes(b"a new picture")})
+    assert str(refused.value) == f"No space left on device while writing {out}/training_curves.png: earlier results kept."
+    assert_earlier_results_kept(out)
+
+
+def test_write_results_renames_no_picture_when_results_json_cannot_be_written(full_disk):
+    out, fill = full_disk
+    fill(".results.json.tmp")
+    with pytest.raises(WorkshopError) as refused:
+        helpers.write_results({"out": str(out)}, {"lesson": "x", "values": list(range(200_000))},
+                              plots={"confusion_matrix.png": lambda p: p.write_bytes(b"a new picture")})
+    assert str(refused.value) == f"No space left on device while writing {out}/results.json: earlier results kept."
+    assert_earlier_results_kept(out)

@@ -1,0 +1,75 @@
+"""Bad text and bad spec values for the Austen lesson, in both languages: one plain sentence, exit
+code 2, and an earlier results.json left as it was. The cases share one process per language
+(conftest.refuse_all)."""
+import pytest
+
+from conftest import assert_refused, broken_data, refuse_all, reseal, workshop_copy
+
+BOOK = "text/persuasion.txt"
+
+
+def with_bytes(content, seal=True):
+    def breaking(data_dir):
+        (data_dir / BOOK).write_bytes(content(data_dir) if callable(content) else content)
+        if seal:
+            reseal(data_dir, BOOK)
+    return breaking
+
+
+def without_the_file(data_dir):
+    (data_dir / BOOK).unlink()
+
+
+def one_letter_changed(data_dir):
+    text = (data_dir / BOOK).read_text(encoding="utf-8")
+    return (text[:1000] + ("x" if text[1000] != "x" else "y") + text[1001:]).encode("utf-8")
+
+
+def half_of_it(data_dir):
+    text = (data_dir / BOOK).read_text(encoding="utf-8")
+    return text[:len(text) // 2].encode("utf-8")
+
+
+def set_test_novel(spec):
+    spec["lessons"]["austen"]["split"]["test"] = "lady_susan"
+
+
+def set_long_window(spec):
+    spec["lessons"]["austen"]["profiles"]["quick"]["window"] = 30000
+
+
+# name: (how the copy of shared_data is broken, or how a workshop copy's spec is changed; the sentence's words)
+DATA_CASES = {
+    "a missing text file": (without_the_file, "The data file {book} is missing: run ./workshop setup"),
+    "a truncated text file": (with_bytes(half_of_it),
+                              "{book} holds 232862 characters, fewer than the 465725 the spec expects, so it is truncated"),
+    "a text file that is not UTF-8": (with_bytes(b"Persuasion \xe9t\xe9\n" * 40000), "{book} is not UTF-8 text: restore it"),
+    "a text file holding a NUL byte": (with_bytes(b"Persuasion\x00\n" * 40000), "{book} is not UTF-8 text: restore it"),
+    "a checksum mismatch": (with_bytes(one_letter_changed, seal=False), "{book} does not match its checksum in the manifest"),
+    "an empty book": (with_bytes(b""), "{book} is empty, so the book Persuasion has no text"),
+}
+SPEC_CASES = {
+    "a test novel that is not in the data": (
+        set_test_novel, "The test novel 'lady_susan' named in shared_data/spec.json is not one of the novels in shared_data/text/"),
+    "a window longer than the validation text": (
+        set_long_window, "The window of 30000 characters is longer than the validation text (20000 characters of northanger_abbey)"),
+}
+
+
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp("refused_austen")
+    data = {name: broken_data(root, name, breaking) for name, (breaking, _) in DATA_CASES.items()}
+    cases = {name: ("austen", data[name], []) for name in DATA_CASES}
+    for name, (edit, _) in SPEC_CASES.items():
+        cases[name] = ("austen", None, [], workshop_copy(root, name, edit_spec=edit))
+    return data, refuse_all(cases, root)
+
+
+@pytest.mark.parametrize("language", ["python", "r"])
+@pytest.mark.parametrize("case", [*DATA_CASES, *SPEC_CASES])
+def test_bad_text_gets_one_sentence_and_exit_2(language, case, refused):
+    data, answers = refused
+    done = answers[case, language]
+    message = (DATA_CASES.get(case) or SPEC_CASES[case])[1]
+    assert_refused(done, message.format(book=data[case] / BOOK if case in data else ""), done.out)

@@ -1,0 +1,209 @@
+"""--distribute multiworker: one process per worker, each told the cluster in TF_CONFIG, train one model.
+
+Tested here on localhost (127.0.0.1, ports picked free now): two Python workers; a Python and an R
+worker together; and both against --distribute mirrored on 2 logical CPUs in one process, which runs
+the same loop (steps.train) and must give the same bits. Every process starts at once, the refused
+ones too, as soon as the tests are collected. Not tested here: two real machines.
+"""
+import atexit
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import compare
+
+from conftest import EARLIER, ROOT, error_sentence, read_results, workshop_copy
+
+LESSON = "cnn_mnist"
+# The quick profile, smaller: five processes train at once on two cores. (A profile of its own in
+# spec.json would change cnn_mnist's list of profiles, which other tests quote.)
+SMALL = {"epochs": 1, "n_train": 256, "n_val": 64, "n_test": 100}
+TIMEOUT = 240   # every wait is bounded: a worker that hangs fails the test instead of the suite
+
+R_CASES = r"""
+source(file.path(commandArgs(trailingOnly = TRUE)[[1L]], "R", "workshop.R"))
+cases <- jsonlite::read_json(commandArgs(trailingOnly = TRUE)[[2L]])
+answers <- lapply(cases, function(case) {
+  do.call(Sys.setenv, case$env)
+  tryCatch({ lesson_config(case$lesson, distribute = "multiworker"); "accepted" },
+           workshop_error = function(e) conditionMessage(e))
+})
+cat(jsonlite::toJSON(answers, auto_unbox = TRUE))
+"""
+
+
+def free_ports(n):
+    """n ports on the loopback interface that nothing listens on now."""
+    sockets = [socket.socket() for _ in range(n)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def tf_config(ports, index):
+    return json.dumps({"cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
+                       "task": {"type": "worker", "index": index}})
+
+
+def start(language, tree, out, *args, env=None):
+    script = [sys.executable, str(tree / "python" / f"{LESSON}.py")] if language == "python" else \
+        ["Rscript", str(tree / "R" / f"{LESSON}.R")]
+    out.mkdir(parents=True)
+    (out / "results.json").write_text(EARLIER)   # what a refused run must leave as it was
+    return subprocess.Popen([*script, "--profile", "quick", "--out", str(out), *args],
+                            cwd=tempfile.gettempdir(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, **(env or {})})
+
+
+JOBS = {}   # (name, index) -> the process, started once per test session
+
+
+def start_in_background():
+    """Start every process as soon as the tests are collected (tests/conftest.py calls this): their
+    half minute, much of it spent starting TensorFlow and waiting on each other, overlaps the rest
+    of the suite instead of following it."""
+    if JOBS:
+        return
+    root = Path(tempfile.mkdtemp(prefix="multiworker-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    atexit.register(stop_all)   # registered last, so it runs first: no worker outlives the tests
+    JOBS["root"] = root
+    tree = workshop_copy(root, "small", edit_spec=lambda spec: spec["lessons"][LESSON]["profiles"]["quick"].update(SMALL))
+    for cluster, languages in {"python+python": ("python", "python"), "python+r": ("python", "r")}.items():
+        ports = free_ports(2)
+        for index, language in enumerate(languages):
+            JOBS[cluster, index] = start(language, tree, root / cluster / str(index), "--distribute", "multiworker",
+                                         env={"TF_CONFIG": tf_config(ports, index)})
+    JOBS["mirrored", 0] = start("python", tree, root / "mirrored", "--distribute", "mirrored")
+    # A cluster of two with one worker missing: worker 0 (which leads) in Python, worker 1 in R.
+    for index, language in enumerate(("python", "r")):
+        JOBS["alone", index] = start(language, tree, root / "alone" / str(index), "--distribute", "multiworker",
+                                     env={"TF_CONFIG": tf_config(free_ports(2), index), "WORKSHOP_WORKER_TIMEOUT": "3"})
+
+
+def stop_all():
+    for key, job in JOBS.items():
+        if key != "root" and job.poll() is None:
+            job.kill()
+            job.wait()
+
+
+@pytest.fixture(scope="module")
+def runs():
+    start_in_background()
+    done = {}
+    try:
+        for key, job in JOBS.items():
+            if key != "root":
+                stdout, stderr = job.communicate(timeout=TIMEOUT)
+                done[key] = subprocess.CompletedProcess(job.args, job.returncode, stdout, stderr)
+    finally:
+        stop_all()   # only if a wait above timed out
+    for key in [("python+python", 0), ("python+python", 1), ("python+r", 0), ("python+r", 1), ("mirrored", 0)]:
+        ran = done[key]
+        assert ran.returncode == 0, f"{key}:\n{ran.stdout[-2000:]}\n{ran.stderr[-2000:]}"
+    return JOBS["root"], done
+
+
+def results(root, cluster, index=None):
+    return read_results(root / cluster / ("" if index is None else str(index)))
+
+
+def test_two_python_workers_train_one_model(runs):
+    root, done = runs
+    assert "MultiWorkerMirroredStrategy: one copy of the model on each of 2 workers; this is worker 1" \
+        in done["python+python", 1].stdout
+    first, second = results(root, "python+python", 0), results(root, "python+python", 1)
+    assert first["config"]["distribute"] == "multiworker"
+    assert not compare.compare_trees(LESSON, first, second, 0.0)[1]
+
+
+def test_a_python_and_an_r_worker_train_one_model(runs):
+    root, _ = runs
+    py, r = results(root, "python+r", 0), results(root, "python+r", 1)
+    assert r["language"] == "r" and py["language"] == "python"
+    assert not compare.compare_trees(LESSON, py, r, 0.0)[1]
+
+
+def test_workers_give_the_bits_of_mirrored_on_two_logical_cpus(runs):
+    root, done = runs
+    assert "MirroredStrategy: one copy of the model on each of 2 devices" in done["mirrored", 0].stdout
+    mirrored, workers = results(root, "mirrored"), results(root, "python+r", 1)
+    differences = compare.compare_trees(LESSON, mirrored, workers, 0.0)[1]
+    assert differences == [("config/distribute", "mirrored", "multiworker")], differences[:10]
+    assert list(workers["history"]) == ["accuracy", "loss", "val_accuracy", "val_loss"]   # fit's keys
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_a_worker_that_never_comes_ends_in_one_sentence(runs, index):
+    root, done = runs
+    ran = done["alone", index]
+    assert ran.returncode == 2, f"exit {ran.returncode}\n{ran.stdout[-2000:]}\n{ran.stderr[-2000:]}"
+    assert error_sentence(ran).startswith("Error: Not every worker TF_CONFIG names (127.0.0.1:")
+    assert error_sentence(ran).endswith("answered within 3 s: start the same command on each, "
+                                        "or wait longer with WORKSHOP_WORKER_TIMEOUT.")
+    assert "Traceback" not in ran.stderr and "Epoch" not in ran.stdout
+    out = root / "alone" / str(index)
+    assert (out / "results.json").read_text() == EARLIER and sorted(p.name for p in out.iterdir()) == ["results.json"]
+
+
+EXAMPLE = 'for example {"cluster": {"worker": ["hostA:12345", "hostB:12345"]}, "task": {"type": "worker", "index": 0}}'
+BAD = {   # name -> (lesson, environment, the sentence)
+    "no TF_CONFIG": (LESSON, {"TF_CONFIG": ""},
+                     "--distribute multiworker reads the cluster from the environment variable TF_CONFIG, "
+                     f"which is not set: set it on every machine, {EXAMPLE}."),
+    "malformed JSON": (LESSON, {"TF_CONFIG": '{"cluster": {"worker": ["127.0.0.1:2222"]'},
+                       f"TF_CONFIG is not valid JSON: write it {EXAMPLE}."),
+    "no workers": (LESSON, {"TF_CONFIG": '{"cluster": {"chief": ["a:1"], "worker": ["b:1"]}, "task": {"type": "worker", "index": 0}}'},
+                   'TF_CONFIG must name the workers, and only them, as "cluster": {"worker": ["host:port", ...]}: '
+                   f"write it {EXAMPLE}."),
+    "missing task": (LESSON, {"TF_CONFIG": '{"cluster": {"worker": ["127.0.0.1:2222", "127.0.0.1:2223"]}}'},
+                     'TF_CONFIG must say which worker this machine is, as "task": {"type": "worker", "index": i} '
+                     f"with i from 0 to 1: write it {EXAMPLE}."),
+    "index too big": (LESSON, {"TF_CONFIG": '{"cluster": {"worker": ["h:1", "h:2"]}, "task": {"type": "worker", "index": 2}}'},
+                      'TF_CONFIG must say which worker this machine is, as "task": {"type": "worker", "index": i} '
+                      f"with i from 0 to 1: write it {EXAMPLE}."),
+    "bad timeout": (LESSON, {"TF_CONFIG": tf_config([2222], 0), "WORKSHOP_WORKER_TIMEOUT": "soon"},
+                    "WORKSHOP_WORKER_TIMEOUT must be a whole number of seconds above 0, the longest wait for the other workers."),
+    "a lesson with its own fit": ("sunspots", {"TF_CONFIG": tf_config([2222], 0)},
+                                  "sunspots also trains with Keras' own fit, which fails across machines in Keras 3 "
+                                  "(keras-team/keras#20585): use --distribute mirrored or none."),
+    "lenet5, whose model runs R code": ("lenet5", {"TF_CONFIG": tf_config([2222], 0)},
+                                        "lenet5 trains on one device only: its C3 wiring and its scaling are Lambda layers, which in R "
+                                        "run R code, and TensorFlow's per-device threads cannot call R (the R process aborts); "
+                                        "use --distribute none."),
+    "good": (LESSON, {"TF_CONFIG": tf_config([2222, 2223], 1), "WORKSHOP_WORKER_TIMEOUT": "300"}, "accepted"),
+}
+
+
+def test_bad_tf_config_is_refused_in_one_sentence_alike_in_both_languages(monkeypatch, tmp_path):
+    """Refused while the options are read, before any data or TensorFlow: the lesson's run_lesson makes
+    each a one-sentence exit 2, as the workers that never come above show end to end."""
+    import helpers
+    python = {}
+    for name, (lesson, env, _) in BAD.items():
+        for key, value in {"WORKSHOP_WORKER_TIMEOUT": "300", **env}.items():
+            monkeypatch.setenv(key, value)
+        try:
+            helpers.lesson_config(lesson, distribute="multiworker")
+            python[name] = "accepted"
+        except helpers.WorkshopError as e:
+            python[name] = str(e)
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps([{"lesson": lesson, "env": {"WORKSHOP_WORKER_TIMEOUT": "300", **env}}
+                                 for lesson, env, _ in BAD.values()]))
+    ran = subprocess.run(["Rscript", "-e", R_CASES, str(ROOT), str(cases)], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    r = dict(zip(BAD, json.loads(ran.stdout)))
+    for name, (_, _, sentence) in BAD.items():
+        assert python[name] == r[name] == sentence, name

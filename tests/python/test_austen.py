@@ -1,0 +1,109 @@
+"""Austen: the n-gram yardsticks, the windows and the reader, against values worked out by hand.
+tests/R/test-austen.R mirrors it."""
+import numpy as np
+import pytest
+
+import austen as lesson
+import helpers
+from conftest import reseal
+from helpers import WorkshopError
+
+BY_HAND = [[0.0, 0.5, 1.0, 1.5]] * 2   # the discounts D(1), D(2), D(3+) of both orders, given, not estimated
+
+
+def config_for(data_dir=None, profile="quick", **changes):
+    config = helpers.lesson_config("austen", profile, data_dir=None if data_dir is None else str(data_dir))
+    config.update(changes)
+    return config
+
+
+def test_ngram_keys_are_base_v_numbers():
+    ids = np.array([1, 2, 0, 1])
+    assert lesson.ngram_keys(ids, 2, 3).tolist() == [1 * 3 + 2, 2 * 3 + 0, 0 * 3 + 1]
+    assert lesson.ngram_keys(ids, 3, 3, positions=[3]).tolist() == [2 * 9 + 0 * 3 + 1]
+
+
+def test_the_modified_kneser_ney_discounts_by_hand():
+    # n1 = 3, n2 = 2, n3 = 1, n4 = 1: Y = 3/7, D1 = 1 - 2Y n2/n1 = 3/7, D2 = 2 - 3Y n3/n2 = 19/14, D3 = 3 - 4Y n4/n3 = 9/7
+    d = lesson.kn_discounts(np.array([1, 1, 1, 2, 2, 3, 4]))
+    assert d == pytest.approx([0, 3 / 7, 19 / 14, 9 / 7], abs=1e-15)
+    assert lesson.kn_discounts(np.array([1, 1, 2])).tolist() == [0.0, 0.5, 1.0, 1.5]   # no count of 3 or 4
+
+
+def test_kneser_ney_on_a_tiny_corpus_by_hand():
+    # "ababa" as ids 1 2 1 2 1, V = 3 (0 is the unknown character). Bigrams: ab twice, ba twice.
+    # Order 1 uses continuation counts: a and b each follow one distinct character, so with D(1) = 0.5
+    # p1(a) = p1(b) = (1 - 0.5)/2 + (2 * 0.5)/2 * 1/3 = 5/12, and p1(unknown) = 1/6.
+    # Order 2 after "a": c(ab) = 2, D(2) = 1, gamma = 1/2: p(b|a) = (2 - 1)/2 + 1/2 * 5/12 = 17/24,
+    # p(a|a) = 1/2 * 5/12 = 5/24, p(unknown|a) = 1/2 * 1/6 = 1/12.
+    counts = lesson.kn_counts(np.array([1, 2, 1, 2, 1]), 2, 3)
+    after_a = [lesson.kn_probabilities(counts, 2, 1.0, np.array([1, w]), np.array([1]), BY_HAND)[0] for w in (0, 1, 2)]
+    assert after_a == pytest.approx([1 / 12, 5 / 24, 17 / 24], abs=1e-15)
+    after_unknown = [lesson.kn_probabilities(counts, 2, 1.0, np.array([0, w]), np.array([1]), BY_HAND)[0] for w in (0, 1, 2)]
+    assert after_unknown == pytest.approx([1 / 6, 5 / 12, 5 / 12], abs=1e-15)   # an unseen context: the order below
+    # The order-1 model on its own uses the raw counts, a 3 times and b twice: D(3+) = 1.5, D(2) = 1,
+    # p(a) = (3 - 1.5)/5 + 2.5/5 * 1/3 = 7/15, p(b) = (2 - 1)/5 + 1/6 = 11/30, p(unknown) = 1/6.
+    order1 = [lesson.kn_probabilities(counts, 1, 1.0, np.array([w]), np.array([0]), BY_HAND)[0] for w in (0, 1, 2)]
+    assert order1 == pytest.approx([1 / 6, 7 / 15, 11 / 30], abs=1e-15)
+
+
+@pytest.mark.parametrize("scale", [0.9, 1.0, 1.2])
+def test_the_ngram_probabilities_sum_to_one_over_the_vocabulary(scale):
+    rng = np.random.default_rng(3)
+    ids = rng.integers(1, 6, 400)   # five characters used, the unknown 0 never
+    counts = lesson.kn_counts(ids, 4, 6)
+    for context in ([1, 2, 3], [5, 5, 5], [0, 1, 2], list(ids[10:13])):
+        p = [lesson.kn_probabilities(counts, 4, scale, np.array([*context, w]), np.array([3]))[0] for w in range(6)]
+        assert sum(p) == pytest.approx(1.0, abs=1e-12) and min(p) > 0
+    unigram = lesson.unigram_probabilities(ids, 6, np.arange(6), np.arange(6))
+    assert unigram.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_choose_ngram_agrees_with_kn_probabilities():
+    rng = np.random.default_rng(4)
+    ids, val = rng.integers(1, 5, 600), rng.integers(0, 5, 200)
+    counts = lesson.kn_counts(ids, 3, 5)
+    positions = np.arange(5, 200)
+    chosen = lesson.choose_ngram(counts, val, positions, {"max_order": 3, "discount_scales": [0.8, 1.0]})
+    for order in (1, 2, 3):
+        for scale in (0.8, 1.0):
+            expected = lesson.bits(lesson.kn_probabilities(counts, order, scale, val, positions))
+            assert chosen["grid"][f"order{order}_scale{scale:g}"] == expected   # the same bits
+    assert chosen["val_bpc"] == min(chosen["grid"].values())
+
+
+def test_eval_windows_score_every_character_once_after_the_burn_in():
+    x, y, positions = lesson.eval_windows(np.arange(12), {"window": 5, "burn_in": 2}, None)
+    assert x.tolist() == [[0, 1, 2, 3, 4], [3, 4, 5, 6, 7], [6, 7, 8, 9, 10]]
+    assert positions.tolist() == list(range(3, 12))
+    assert y[:, 2:].ravel().tolist() == positions.tolist()   # ids equal positions here
+
+
+def test_train_windows_are_next_character_pairs():
+    novels = {"ids": {"a": np.arange(11), "b": np.arange(100, 108)}}
+    x, y = lesson.train_windows(novels, {"window": 3, "split": {"train": ["a", "b"]}, "n_windows": None})
+    assert x.tolist() == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [100, 101, 102], [103, 104, 105]]
+    assert (y - x).tolist() == [[1] * 3] * 5
+    x, _ = lesson.train_windows(novels, {"window": 3, "split": {"train": ["a", "b"]}, "n_windows": 2})
+    assert x[:, 0].tolist() == [0, 6]   # spread evenly: windows 0 and 5 // 2
+
+
+def test_the_shipped_novels():
+    novels = lesson.load_novels(config_for())
+    assert novels["V"] == 82 and lesson.decode([1, 0], novels["vocabulary"]) == "\n\ufffd"
+    assert all(int(np.sum(novels["ids"][name] == 0)) == 0 for name in novels["names"])
+    assert lesson.decode(novels["ids"]["persuasion"][:10], novels["vocabulary"]) == "Persuasion"
+    assert lesson.encode("Emma", novels["vocabulary"]).tolist() == lesson.encode("Emma", novels["vocabulary"]).tolist()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\xffcorrupt", "is not UTF-8 text"),
+    (b"", "is empty, so the book Persuasion has no text"),
+    ("Persuasion\n".encode(), "holds 11 characters, fewer than the 465725 the spec expects, so it is truncated"),
+])
+def test_the_reader_refuses_a_bad_book(data_copy, content, message):
+    (data_copy / "text" / "persuasion.txt").write_bytes(content)
+    reseal(data_copy, "text/persuasion.txt")
+    with pytest.raises(WorkshopError) as caught:
+        lesson.load_novels(config_for(data_copy))
+    assert message in str(caught.value)

@@ -1,0 +1,134 @@
+"""Print the figures issue 18 asks for about the Austen language model: the n-gram and the network
+side by side, novel by novel, with tokens (characters) per second.
+
+    .venv/bin/python tools/bench_austen.py [--outputs DIR] [--reuse]
+
+1. The full profile in Python and in R, each in its own process (under nice -n 10), timed, with
+   the load average beside the seconds; whether the two agree to the bit (tools/compare.py).
+   With --reuse, the results already in DIR/<language>/austen/ are read instead (no run).
+2. Per novel (four training novels, the validation novel, the test novel): bits per character and
+   perplexity of the unigram, the chosen Kneser-Ney n-gram and the GRU, on the same characters.
+3. Speed: characters per second of training, of scoring (network and n-gram) and of writing.
+4. The targets: on the test novel the network's perplexity at least 10% below the n-gram's
+   (about 0.15 bits per character), the full profile within 10 minutes per language.
+
+It prints figures and never fails on a target. About 20 minutes on 2 CPU cores.
+"""
+import argparse
+import datetime
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+from helpers import ROOT  # noqa: E402  (the one place Python knows where the workshop is)
+
+COMMANDS = {"python": [sys.executable, "python/austen.py"], "r": ["Rscript", "R/austen.R"]}
+
+
+def load():
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def run(language, outputs):
+    """One full-profile run in its own process: wall seconds, CPU seconds, the load around it."""
+    out = Path(outputs) / language / "austen"
+    before, start = load(), time.perf_counter()
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(["nice", "-n", "10", *COMMANDS[language], "--profile", "full", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seconds = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+    print(f"  {language:<6} run {seconds:4.0f} s, CPU {cpu_seconds:4.0f} s ({before} before, {load()} after)", flush=True)
+    if done.returncode != 0:
+        print(f"  {language} failed (exit {done.returncode}):\n{done.stderr[-2000:]}", flush=True)
+
+
+def novels_table(results, indent="  "):
+    lines = [indent + f"{'novel':<23}{'part':<11}{'chars':>8}   {'unigram':>14}   {'n-gram':>14}   {'network':>14}"
+             f"   network vs n-gram (+: network better)",
+             indent + f"{'':<42}" + "   bpc  perplex" * 3]
+    for name, row in results["per_novel"].items():
+        gain = 1 - row["network_perplexity"] / row["ngram_perplexity"]
+        lines.append(indent + f"{name:<23}{row['part']:<11}{row['n_chars']:>8}"
+                     + "".join(f"   {row[m + '_bpc']:5.3f} {row[m + '_perplexity']:7.3f}"
+                               for m in ("unigram", "ngram", "network"))
+                     + f"   {row['ngram_bpc'] - row['network_bpc']:+.3f} bpc, perplexity {100 * gain:+.1f}%")
+    return lines
+
+
+def report(results, label):
+    config, t, ngram = results["config"], results["timings"], results["baseline"]["ngram"]
+    print(f"\n2. Per novel ({label}); the n-gram and the network score the same characters, each after at "
+          f"least {config['burn_in']} characters of context:")
+    print(f"  GRU({config['units']}) over Embedding({results['vocabulary']['size']}, {config['embedding_dim']}), "
+          f"windows of {config['window']}, {config['epochs']} epochs of {config['n_windows'] or 'all'} windows, "
+          f"batch {config['batch_size']}, Adam {config['learning_rate']} with cosine decay")
+    print(f"  n-gram: interpolated modified Kneser-Ney, order {ngram['order']} and discount scale {ngram['scale']:g} "
+          f"chosen on {config['split']['val']} (validation {ngram['val_bpc']:.3f} bpc) among orders "
+          f"1-{config['max_order']} and scales {', '.join(f'{s:g}' for s in config['discount_scales'])}")
+    for line in novels_table(results):
+        print(line)
+    print(f"\n3. Speed ({label}), characters per second:")
+    print(f"  training the network {t['train_chars_per_second']:9.0f}   (fit {t['fit_seconds']:.0f} s)")
+    print(f"  scoring, network     {t['network_eval_chars_per_second']:9.0f}")
+    print(f"  scoring, n-gram      {t['ngram_eval_chars_per_second']:9.0f}   (counting and choosing it: "
+          f"{t['ngram_fit_seconds']:.0f} s)")
+    print(f"  writing (sampling)   {t['generate_chars_per_second']:9.0f}")
+    print(f"  whole run            {t['total_seconds']:9.0f} s")
+    test = results["test"]
+    print(f"\n4. The targets ({label}):")
+    better = test["perplexity_reduction"] >= 0
+    print(f"  test novel {test['novel']}: network {test['network_bpc']:.3f} bpc, n-gram {test['ngram_bpc']:.3f} bpc: "
+          f"the network's perplexity is {abs(100 * test['perplexity_reduction']):.1f}% "
+          f"{'lower' if better else 'HIGHER'} ({abs(test['bpc_below_ngram']):.3f} bits per character "
+          f"{'fewer' if better else 'more'}); target 10% lower (about 0.15 bpc): {'MET' if test['target_met'] else 'NOT met'}")
+    minutes = t["total_seconds"] / 60
+    print(f"  full profile {minutes:.1f} minutes (target at most 10): {'MET' if minutes <= 10 else 'NOT met'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--outputs", default=None, help="where the runs write (default: a temporary folder)")
+    parser.add_argument("--reuse", action="store_true", help="read the results in --outputs instead of running")
+    args = parser.parse_args()
+    outputs = Path(args.outputs or tempfile.mkdtemp(prefix="bench_austen_"))
+    print(f"Austen benchmark, {datetime.date.today()}, {os.cpu_count()} CPU cores, outputs in {outputs}\n")
+    print("1. The full profile, one process per language:" + (" (reused, not rerun)" if args.reuse else ""))
+    if not args.reuse:
+        for language in COMMANDS:
+            run(language, outputs)
+    results = {}
+    for language in COMMANDS:
+        path = outputs / language / "austen" / "results.json"
+        if path.exists():
+            results[language] = json.loads(path.read_text())
+            print(f"  {language:<6} total {results[language]['timings']['total_seconds']:.0f} s "
+                  f"(fit {results[language]['timings']['fit_seconds']:.0f} s), as the lesson timed itself")
+    if len(results) == 2:
+        done = subprocess.run([sys.executable, str(ROOT / "tools" / "compare.py"), "austen", "--outputs", str(outputs)],
+                              capture_output=True, text=True)
+        verdict = "bit-identical (every value of results.json)" if done.returncode == 0 else "they DIFFER"
+        print(f"  Python and R: {verdict}")
+    for language, result in results.items():
+        report(result, language)
+        if language == "python" and "r" in results:
+            break   # bit-identical runs: one report holds both (the speeds differ; see section 1)
+    if "python" in results:
+        print("\n5. What the network writes (temperature: text), from the prompt:")
+        for t, text in results["python"]["generated"].items():
+            print(f"  {t}: {json.dumps(text, ensure_ascii=False)}")
+        print("\n6. Its embedding: the nearest characters by cosine similarity:")
+        for char, found in results["python"]["embedding"]["neighbours"].items():
+            print(f"  {json.dumps(char):>5}: " + ", ".join(f"{json.dumps(c)} {v:.2f}" for c, v in
+                                                           zip(found["chars"], found["cosine"])))
+
+
+if __name__ == "__main__":
+    main()
