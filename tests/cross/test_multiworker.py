@@ -3,18 +3,15 @@ train one model; and the same loop on 2 logical CPUs in one process (mirrored), 
 
 Tested here on localhost (127.0.0.1, ports picked free now): two Python workers; a Python and an R
 worker together; and both against --distribute mirrored on 2 logical CPUs in one process, which runs
-the same loop (steps.train) and must give the same bits. Every process starts at once, the refused
-ones too, as soon as the tests are collected. Not tested here: two real machines.
+the same loop (steps.train) and must give the same bits. The processes run in waves of two or
+three. Not tested here: two real machines.
 """
-import atexit
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -66,34 +63,32 @@ def start(language, tree, out, *args, env=None):
                             text=True, env={**os.environ, **(env or {})})
 
 
-JOBS = {}   # (name, index) -> the process, started once per test session
+JOBS = {}   # (name, index) -> the process, so that stop_all can end any that a timeout left behind
 
 
-def start_in_background():
-    """Start every process as soon as the tests are collected (tests/conftest.py calls this): their
-    half minute, much of it spent starting TensorFlow and waiting on each other, overlaps the rest
-    of the suite instead of following it."""
-    if JOBS:
-        return
-    root = Path(tempfile.mkdtemp(prefix="multiworker-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    atexit.register(stop_all)   # registered last, so it runs first: no worker outlives the tests
-    JOBS["root"] = root
-    tree = workshop_copy(root, "small", edit_spec=lambda spec: spec["lessons"][LESSON]["profiles"]["quick"].update(SMALL))
-    for cluster, languages in {"python+python": ("python", "python"), "python+r": ("python", "r")}.items():
+def waves(root, tree):
+    """The processes, in waves of two or three that run together: a cluster's workers must run at
+    once, but more TensorFlow processes than that on two cores only spin their thread pools (and the
+    notebooks and the parity runs are training beside them)."""
+    def cluster(name, languages):
         ports = free_ports(2)
-        for index, language in enumerate(languages):
-            JOBS[cluster, index] = start(language, tree, root / cluster / str(index), "--distribute", "multiworker",
-                                         env={"TF_CONFIG": tf_config(ports, index)})
-    JOBS["mirrored", 0] = start("python", tree, root / "mirrored", "--distribute", "mirrored")
-    # --distribute mirrored in R too; and on the real quick profile, to set beside the session's
-    # one-device quick run (this smaller profile trains too little to judge its accuracy).
-    JOBS["mirrored_r", 0] = start("r", tree, root / "mirrored_r", "--distribute", "mirrored")
-    JOBS["mirrored_quick", 0] = start("python", ROOT, root / "mirrored_quick", "--distribute", "mirrored")
-    # A cluster of two with one worker missing: worker 0 (which leads) in Python, worker 1 in R.
-    for index, language in enumerate(("python", "r")):
-        JOBS["alone", index] = start(language, tree, root / "alone" / str(index), "--distribute", "multiworker",
-                                     env={"TF_CONFIG": tf_config(free_ports(2), index), "WORKSHOP_WORKER_TIMEOUT": "3"})
+        return {(name, index): (lambda index=index, language=language: start(
+                    language, tree, root / name / str(index), "--distribute", "multiworker",
+                    env={"TF_CONFIG": tf_config(ports, index)})) for index, language in enumerate(languages)}
+
+    def alone(index, language):   # a cluster of two with the other worker missing
+        return {("alone", index): lambda: start(language, tree, root / "alone" / str(index), "--distribute", "multiworker",
+                                                env={"TF_CONFIG": tf_config(free_ports(2), index),
+                                                     "WORKSHOP_WORKER_TIMEOUT": "3"})}
+    # --distribute mirrored in Python and R; and on the real quick profile, to set beside the session's
+    # one-device quick run (the smaller profile trains too little to judge its accuracy).
+    mirrored = {("mirrored", 0): lambda: start("python", tree, root / "mirrored", "--distribute", "mirrored"),
+                ("mirrored_r", 0): lambda: start("r", tree, root / "mirrored_r", "--distribute", "mirrored")}
+    quick = {("mirrored_quick", 0): lambda: start("python", ROOT, root / "mirrored_quick", "--distribute", "mirrored")}
+    # worker 0 (which leads) alone in Python, worker 1 alone in R
+    return [lambda: {**cluster("python+python", ("python", "python")), **alone(0, "python")},
+            lambda: {**cluster("python+r", ("python", "r")), **alone(1, "r")},
+            lambda: {**mirrored, **quick}]
 
 
 def stop_all():
@@ -104,12 +99,15 @@ def stop_all():
 
 
 @pytest.fixture(scope="module")
-def runs():
-    start_in_background()
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("multiworker")
+    tree = workshop_copy(root, "small", edit_spec=lambda spec: spec["lessons"][LESSON]["profiles"]["quick"].update(SMALL))
     done = {}
     try:
-        for key, job in JOBS.items():
-            if key != "root":
+        for wave in waves(root, tree):
+            started = {key: begin() for key, begin in wave().items()}
+            JOBS.update(started)
+            for key, job in started.items():
                 stdout, stderr = job.communicate(timeout=TIMEOUT)
                 done[key] = subprocess.CompletedProcess(job.args, job.returncode, stdout, stderr)
     finally:
@@ -118,7 +116,7 @@ def runs():
                 ("mirrored_r", 0), ("mirrored_quick", 0)]:
         ran = done[key]
         assert ran.returncode == 0, f"{key}:\n{ran.stdout[-2000:]}\n{ran.stderr[-2000:]}"
-    return JOBS["root"], done
+    return root, done
 
 
 def results(root, cluster, index=None):
