@@ -7,7 +7,7 @@
 # neither is). The smoke test: the quick run of one lesson in Python and R with no network
 # (--network=none), which must end in an identical comparison; then the image's default command,
 # JupyterLab, must answer on its port and start both kernels (python3 and ir). Prints the build
-# time and the image size. --test also runs ./workshop test inside the image (31 minutes here).
+# time and the image size. --test also runs ./workshop test inside the image (about 10 minutes on a quiet 2-core machine).
 #
 # Only when the machine needs them (docs/container.md, "This machine's workarounds"):
 #   - no registry answers: the debian:12 base is bootstrapped locally with mmdebstrap;
