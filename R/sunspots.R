@@ -46,7 +46,7 @@ layers <- keras$layers
 np <- reticulate::import("numpy", convert = FALSE)   # every sum of the scores, as Python adds them
 
 LESSON <- "sunspots"
-SERIES_FILE <- "series/sunspots.csv"
+SUNSPOT_FILE <- "series/sunspots.csv"
 MODELS <- c(gru = "GRU (this lesson)", blog = "AI blog's LSTM")
 BASELINES <- c(persistence = "persistence", mean12 = "mean of last 12", ar = "linear AR")
 RESTORE <- "restore the file with git checkout -- shared_data"
@@ -55,7 +55,7 @@ RESTORE <- "restore the file with git checkout -- shared_data"
 # Step 1. The data: one checked column of months, cut into slices and windows.
 # The monthly sunspot numbers, checked: one row per month, in order, none missing.
 load_sunspots <- function(config) {
-  path <- verify_file(file.path(config$data_dir, SERIES_FILE), SERIES_FILE, config$data_dir)
+  path <- verify_file(file.path(config$data_dir, SUNSPOT_FILE), SUNSPOT_FILE, config$data_dir)
   fields <- utils::count.fields(path, sep = ",", quote = "\"", comment.char = "")   # per non-blank line
   if (length(fields) < 2L) {
     workshop_error(sprintf("%s holds %s, no data rows: %s.", path,

@@ -53,7 +53,7 @@ from helpers import WorkshopError
 from keras import layers
 
 LESSON = "sunspots"
-SERIES_FILE = "series/sunspots.csv"
+SUNSPOT_FILE = "series/sunspots.csv"
 MODELS = {"gru": "GRU (this lesson)", "blog": "AI blog's LSTM"}
 BASELINES = {"persistence": "persistence", "mean12": "mean of last 12", "ar": "linear AR"}
 RESTORE = "restore the file with git checkout -- shared_data"
@@ -62,7 +62,7 @@ RESTORE = "restore the file with git checkout -- shared_data"
 # Step 1. The data: one checked column of months, cut into slices and windows.
 def load_sunspots(config):
     """The monthly sunspot numbers, checked: one row per month, in order, none missing."""
-    path = datasets.verify_file(Path(config["data_dir"]) / SERIES_FILE, SERIES_FILE, config["data_dir"])
+    path = datasets.verify_file(Path(config["data_dir"]) / SUNSPOT_FILE, SUNSPOT_FILE, config["data_dir"])
     with open(path, newline="") as f:
         rows = [row for row in csv.reader(f) if row]   # blank lines skipped, as R's read.csv does
     if len(rows) < 2:

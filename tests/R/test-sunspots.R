@@ -6,11 +6,11 @@ sunspot_config <- function(data_dir = NULL, profile = "full") lesson_config("sun
 
 # Replace the sunspot CSV in a copy of shared_data; the copy's manifest gets its new checksum.
 write_months <- function(data_dir, rows) {
-  path <- file.path(data_dir, sunspots$SERIES_FILE)
+  path <- file.path(data_dir, sunspots$SUNSPOT_FILE)
   writeLines(c('"year","month","value"', rows), path)
   manifest <- file.path(data_dir, "MANIFEST.sha256")
-  kept <- grep(paste0(" ", sunspots$SERIES_FILE, "$"), readLines(manifest), value = TRUE, invert = TRUE)
-  writeLines(c(kept, paste0(digest::digest(file = path, algo = "sha256"), "  ", sunspots$SERIES_FILE)), manifest)
+  kept <- grep(paste0(" ", sunspots$SUNSPOT_FILE, "$"), readLines(manifest), value = TRUE, invert = TRUE)
+  writeLines(c(kept, paste0(digest::digest(file = path, algo = "sha256"), "  ", sunspots$SUNSPOT_FILE)), manifest)
 }
 
 months <- function(n, value = function(i) sprintf("%d.5", i)) {
@@ -42,7 +42,7 @@ test_that("the reader names each bad month", {
   for (case in cases) {
     data_dir <- copy_shared_data()
     write_months(data_dir, case[[1L]])
-    message <- if (grepl("%s", case[[2L]], fixed = TRUE)) sprintf(case[[2L]], file.path(data_dir, sunspots$SERIES_FILE)) else case[[2L]]
+    message <- if (grepl("%s", case[[2L]], fixed = TRUE)) sprintf(case[[2L]], file.path(data_dir, sunspots$SUNSPOT_FILE)) else case[[2L]]
     expect_error(sunspots$load_sunspots(sunspot_config(data_dir)), message, fixed = TRUE, class = "workshop_error")
   }
 })

@@ -20,12 +20,12 @@ def config_for(data_dir=None, profile="full", **changes):
 
 def write_months(data_dir, rows):
     """Replace the sunspot CSV in a copy of shared_data; the copy's manifest gets its new checksum."""
-    path = data_dir / lesson.SERIES_FILE
+    path = data_dir / lesson.SUNSPOT_FILE
     path.write_text("\n".join(['"year","month","value"', *rows]) + "\n")
     manifest = data_dir / "MANIFEST.sha256"
-    kept = [line for line in manifest.read_text().splitlines() if not line.endswith(" " + lesson.SERIES_FILE)]
+    kept = [line for line in manifest.read_text().splitlines() if not line.endswith(" " + lesson.SUNSPOT_FILE)]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    manifest.write_text("\n".join([*kept, f"{digest}  {lesson.SERIES_FILE}"]) + "\n")
+    manifest.write_text("\n".join([*kept, f"{digest}  {lesson.SUNSPOT_FILE}"]) + "\n")
 
 
 def months(n, first_year=1749, value=lambda i: f"{i}.5"):
@@ -55,7 +55,7 @@ def test_the_reader_names_each_bad_month(data_copy, rows, message):
     write_months(data_copy, rows)
     with pytest.raises(WorkshopError) as caught:
         lesson.load_sunspots(config_for(data_copy))
-    assert message.format(csv=data_copy / lesson.SERIES_FILE) in str(caught.value)
+    assert message.format(csv=data_copy / lesson.SUNSPOT_FILE) in str(caught.value)
 
 
 def test_forecast_windows_by_hand():
