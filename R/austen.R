@@ -31,6 +31,8 @@
 # - interpolated modified Kneser-Ney (Chen and Goodman 1998): counts of every n-gram up to the
 #   spec's max_order, three discounts per order from the counts of counts, continuation counts for
 #   the lower orders, and the order and a discount scale chosen on the validation novel.
+# After training, a third: the mixture of network and n-gram, its weight chosen on the validation
+# novel too. It is not the target (the network alone must beat the n-gram), but it shows what each knows.
 #
 # Every array below is a NumPy array (np is imported with convert = FALSE), so R and Python hand
 # TensorFlow and NumPy the same arrays, in the same memory order, and get the same bits back.
@@ -45,33 +47,13 @@ py <- reticulate::py_to_r
 source(file.path(dirname(this_file), "austen_ngram.R"), local = TRUE)   # the yardsticks, beside this file
 
 LESSON <- "austen"
-TEXT_DIR <- "text"
-RESTORE <- "restore it with git checkout -- shared_data (or rerun Rscript tools/export_austen.R)"
+TEXT_DIR <- NOVELS_DIR
 
 
 # Step 1. The data: six checked novels, split by book, as code points and then ids.
-# One novel's text as an int64 array of Unicode code points, after every check.
+# One novel's text (read_novel in datasets.R checks it) as an int64 array of Unicode code points.
 read_book <- function(config, name) {
-  key <- sprintf("%s/%s.txt", TEXT_DIR, name)
-  path <- file.path(config$data_dir, key)
-  if (!file.exists(path)) verify_file(path, key, config$data_dir)   # says the file is missing
-  raw <- readBin(path, "raw", file.size(path))
-  text <- if (length(raw) == 0L || any(raw == as.raw(0L))) "" else rawToChar(raw)   # a NUL byte: binary, not text
-  Encoding(text) <- "UTF-8"
-  if (any(raw == as.raw(0L)) || !validUTF8(text)) {
-    workshop_error(sprintf("%s is not UTF-8 text: %s.", path, RESTORE))
-  }
-  points <- utf8ToInt(text)
-  expected <- config$books[[name]]$chars
-  if (length(points) == 0L) {
-    workshop_error(sprintf("%s is empty, so the book %s has no text: %s.", path, config$books[[name]]$title, RESTORE))
-  }
-  if (length(points) < expected) {
-    workshop_error(sprintf("%s holds %d characters, fewer than the %d the spec expects, so it is truncated: %s.",
-                           path, length(points), as.integer(expected), RESTORE))
-  }
-  verify_file(path, key, config$data_dir)   # the checksum
-  np$atleast_1d(np$array(points, dtype = "int64"))
+  np$atleast_1d(np$array(utf8ToInt(read_novel(config, name)), dtype = "int64"))
 }
 
 # Four training novels, one for validation, one for testing: all in the data, none twice.
@@ -244,12 +226,14 @@ network_nats <- function(model, x, y, config) {
   np$concatenate(parts)
 }
 
-# Bits per character and perplexity of the network, the chosen n-gram and the unigram, per novel,
-# all three on the same scored characters.
+# Bits per character and perplexity of the network, the chosen n-gram, the unigram and the
+# mixture of network and n-gram (its weight chosen on the validation novel), per novel, all on
+# the same scored characters.
 score_novels <- function(model, novels, counts, chosen, config) {
   split <- config$split
   train_ids <- np$concatenate(unname(novels$ids[split$train]))
   scores <- list()
+  probs <- list()
   speed <- list(network_seconds = 0, ngram_seconds = 0, chars = 0)
   for (name in novels$names) {
     ids <- novels$ids[[name]]
@@ -263,6 +247,7 @@ score_novels <- function(model, novels, counts, chosen, config) {
     speed$ngram_seconds <- speed$ngram_seconds + clock()
     n_chars <- py(np$size(w$positions))
     speed$chars <- speed$chars + n_chars
+    probs[[name]] <- list(np$exp(np$negative(nats)), p_ngram)
     row <- list(n_chars = as.integer(n_chars),
                 network_bpc = py(np$divide(np$mean(nats), np$log(2))),
                 ngram_bpc = bits(p_ngram),
@@ -273,7 +258,12 @@ score_novels <- function(model, novels, counts, chosen, config) {
     row$part <- if (name %in% split$train) "train" else if (name == split$val) "validation" else "test"
     scores[[name]] <- row
   }
-  list(scores = scores, speed = speed)
+  mixture <- choose_mixture(probs[[split$val]][[1L]], probs[[split$val]][[2L]], config$mixture_steps)
+  for (name in names(scores)) {
+    scores[[name]]$mixture_bpc <- bits(mix(probs[[name]][[1L]], probs[[name]][[2L]], mixture$weight))
+    scores[[name]]$mixture_perplexity <- py(np$exp2(scores[[name]]$mixture_bpc))
+  }
+  list(scores = scores, speed = speed, mixture = mixture)
 }
 
 
@@ -349,11 +339,12 @@ predictions <- function(model, novels, counts, chosen, config) {
 }
 
 summary_table <- function(results) {
-  lines <- sprintf("%-24s%-12s%9s%9s%9s%9s   bits per character", "novel", "part", "chars", "unigram", "n-gram", "network")
+  lines <- sprintf("%-24s%-12s%9s%9s%9s%9s%9s   bits per character", "novel", "part", "chars", "unigram", "n-gram",
+                   "network", "mixture")
   for (name in names(results$per_novel)) {
     row <- results$per_novel[[name]]
-    lines <- c(lines, sprintf("%-24s%-12s%9d%9.3f%9.3f%9.3f", name, row$part, row$n_chars, row$unigram_bpc,
-                              row$ngram_bpc, row$network_bpc))
+    lines <- c(lines, sprintf("%-24s%-12s%9d%9.3f%9.3f%9.3f%9.3f", name, row$part, row$n_chars, row$unigram_bpc,
+                              row$ngram_bpc, row$network_bpc, row$mixture_bpc))
   }
   t <- results$test
   better <- t$perplexity_reduction >= 0
@@ -361,7 +352,9 @@ summary_table <- function(results) {
     "On the test novel the network's perplexity is %.1f%% %s than the order-%d Kneser-Ney n-gram's",
     "(%.3f bits per character %s); the target is 10%% lower: %s."),
     abs(100 * t$perplexity_reduction), if (better) "lower" else "HIGHER", results$baseline$ngram$order,
-    abs(t$bpc_below_ngram), if (better) "fewer" else "more", if (t$target_met) "met" else "NOT met"))
+    abs(t$bpc_below_ngram), if (better) "fewer" else "more", if (t$target_met) "met" else "NOT met"),
+    sprintf("Mixed with the n-gram (weight %g on the network), the perplexity is %.1f%% below the n-gram's.",
+            results$baseline$mixture$weight, 100 * t$mixture_reduction))
   paste(lines, collapse = "\n")
 }
 
@@ -412,8 +405,10 @@ main <- function(args = commandArgs(trailingOnly = TRUE)) {
     history = history, per_novel = per_novel,
     test = list(novel = split$test, network_bpc = test$network_bpc, ngram_bpc = test$ngram_bpc,
                 bpc_below_ngram = test$ngram_bpc - test$network_bpc,
-                perplexity_reduction = reduction, target_met = reduction >= 0.10),
-    baseline = list(ngram = chosen, unigram = list(smoothing = "add-one")),
+                perplexity_reduction = reduction, target_met = reduction >= 0.10,
+                mixture_bpc = test$mixture_bpc,
+                mixture_reduction = 1 - test$mixture_perplexity / test$ngram_perplexity),
+    baseline = list(ngram = chosen, mixture = scored$mixture, unigram = list(smoothing = "add-one")),
     vocabulary = list(size = V, chars = decode(np$arange(1L, V), novels$vocabulary),
                       unknown = lapply(novels$ids, function(ids) as.integer(py(np$sum(np$equal(ids, 0L)))))),
     encodings = encodings(V, model, one_hot, novels, config),

@@ -89,6 +89,24 @@ kn_probabilities <- function(counts, order, scale, ids, positions, discounts = N
 # Bits per character: the mean of -log2 p, by NumPy.
 bits <- function(p) -py(np$mean(np$log2(np$ascontiguousarray(p, dtype = "float64"))))
 
+# weight * p_network + (1 - weight) * p_ngram: a mixture is a language model too.
+mix <- function(p_network, p_ngram, weight) {
+  np$add(np$multiply(weight, np$asarray(p_network, dtype = "float64")),
+         np$multiply(1 - weight, np$asarray(p_ngram, dtype = "float64")))
+}
+
+# The weight among 0, 1/steps, ..., 1 with the fewest bits per character on the validation novel.
+choose_mixture <- function(p_network, p_ngram, steps) {
+  grid <- list()
+  best <- NULL
+  for (i in 0:steps) {
+    b <- bits(mix(p_network, p_ngram, i / steps))
+    grid[[sprintf("%g", i / steps)]] <- b
+    if (is.null(best) || b < best$b) best <- list(b = b, weight = i / steps)
+  }
+  list(grid = grid, weight = best$weight, val_bpc = best$b)
+}
+
 unigram_probabilities <- function(train_ids, V, ids, positions) {
   counts <- np$bincount(np$asarray(train_ids, dtype = "int64"), minlength = V)
   np$divide(np$add(np$take(counts, np$take(ids, positions)), 1), np$add(np$sum(counts), V))

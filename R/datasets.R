@@ -217,3 +217,33 @@ series_windows <- function(config) {
   }
   data
 }
+
+
+# ---- Jane Austen's novels (the austen lessons): plain UTF-8 text, one file per book ----
+NOVELS_DIR <- "text"
+RESTORE_NOVEL <- "restore it with git checkout -- shared_data (or rerun Rscript tools/export_austen.R)"
+
+# One novel's text as a string, after every check: there, UTF-8, not truncated, its checksum.
+# The spec's books give each novel's title and its length in characters (code points).
+read_novel <- function(config, name) {
+  key <- sprintf("%s/%s.txt", NOVELS_DIR, name)
+  path <- file.path(config$data_dir, key)
+  if (!file.exists(path)) verify_file(path, key, config$data_dir)   # says the file is missing
+  raw <- readBin(path, "raw", file.size(path))
+  text <- if (length(raw) == 0L || any(raw == as.raw(0L))) "" else rawToChar(raw)   # a NUL byte: binary, not text
+  Encoding(text) <- "UTF-8"
+  if (any(raw == as.raw(0L)) || !validUTF8(text)) {
+    workshop_error(sprintf("%s is not UTF-8 text: %s.", path, RESTORE_NOVEL))
+  }
+  n_chars <- length(utf8ToInt(text))
+  expected <- config$books[[name]]$chars
+  if (n_chars == 0L) {
+    workshop_error(sprintf("%s is empty, so the book %s has no text: %s.", path, config$books[[name]]$title, RESTORE_NOVEL))
+  }
+  if (n_chars < expected) {
+    workshop_error(sprintf("%s holds %d characters, fewer than the %d the spec expects, so it is truncated: %s.",
+                           path, n_chars, as.integer(expected), RESTORE_NOVEL))
+  }
+  verify_file(path, key, config$data_dir)   # the checksum
+  text
+}

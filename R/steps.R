@@ -1,11 +1,11 @@
 # The training steps several lessons share (R). python/steps.py is its mirror, in the same order.
 #
-# helpers.R is the plumbing (spec, command line, seeding, results files, pictures) and
-# datasets.R reads shared_data/; this file is the machine learning that more than one
-# lesson does the same way: compile and train a classifier, judge it on its test images,
-# scale a series and score a forecast against a baseline. Each lesson builds its own
-# model, because that is what the lesson teaches.
-# R/workshop.R loads it into a namespace of its own, above helpers.R.
+# helpers.R is the plumbing (spec, command line, seeding, results files, pictures),
+# distribute.R the --distribute strategies, and datasets.R reads shared_data/; this file
+# is the machine learning that more than one lesson does the same way: compile and train a
+# classifier, judge it on its test images, scale a series and score a forecast against a
+# baseline. Each lesson builds its own model, because that is what the lesson teaches.
+# R/workshop.R loads it into a namespace of its own, above helpers.R and distribute.R.
 
 
 # ---- 1. Training: one compile for the classifiers, one loop for every model --------------

@@ -2,7 +2,7 @@
 #
 # A lesson's first two lines find this file beside themselves and source it:
 #   here <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
-#   source(file.path(dirname(this_file), "workshop.R"))   # helpers, datasets, steps: the shared layer
+#   source(file.path(dirname(this_file), "workshop.R"))   # helpers, distribute, datasets, steps: the shared layer
 # (source() records the file it reads as `ofile`, Rscript passes --file=, and a line run by hand
 # in RStudio falls back to R/ under the project folder.)
 #
@@ -17,6 +17,7 @@
 #
 # The modules, bottom first; each sees the ones before it:
 #   helpers             the spec, the command line, seeding, results files, pictures
+#   distribute          --distribute: one device, every device, or every machine (tf.distribute)
 #   datasets            reading and checking shared_data/
 #   steps               the fit loop, judging a classifier, a forecaster's scaling and scores
 #   foundations_common  the four foundations topics' input checks and shared inputs
@@ -24,7 +25,7 @@
 local({
   sourced <- unlist(lapply(sys.frames(), function(frame) frame$ofile))
   here <- if (length(sourced) > 0L) dirname(normalizePath(sourced[[length(sourced)]])) else normalizePath("R")
-  modules <- c("helpers", "datasets", "steps", "foundations_common")
+  modules <- c("helpers", "distribute", "datasets", "steps", "foundations_common")
   loaded <- paste0("workshop:", modules)
   # Sourcing a second lesson in the same session reuses the modules; a module file from
   # another workshop folder replaces them.

@@ -66,17 +66,18 @@ model$summary()
 str(encodings(V, model, one_hot, novels, config))
 
 # %% [markdown]
-# ## Train, then score every novel: the network, the n-gram and the unigram on the same characters
+# ## Train, then score every novel: the network, the n-gram, the unigram and their mixture on the same characters
 
 # %%
 first_val <- np$arange(min(config$val_windows, py(val$x$shape)[[1L]]))
 history <- fit(model, train$x, train$y,
                reticulate::tuple(np$take(val$x, first_val, axis = 0L), np$take(val$y, first_val, axis = 0L)), config)
 scored <- score_novels(model, novels, counts, chosen, config)
+cat(sprintf("the mixture's weight on the network, chosen on %s: %g\n", config$split$val, scored$mixture$weight))
 for (name in names(scored$scores)) {
   row <- scored$scores[[name]]
-  cat(sprintf("%-24s%-12s unigram %.3f  n-gram %.3f  network %.3f bits per character\n", name, row$part,
-              row$unigram_bpc, row$ngram_bpc, row$network_bpc))
+  cat(sprintf("%-24s%-12s unigram %.3f  n-gram %.3f  network %.3f  mixture %.3f bits per character\n", name,
+              row$part, row$unigram_bpc, row$ngram_bpc, row$network_bpc, row$mixture_bpc))
 }
 
 # %% [markdown]

@@ -72,14 +72,15 @@ model.summary()
 austen.encodings(V, model, one_hot, novels, config)
 
 # %% [markdown]
-# ## Train, then score every novel: the network, the n-gram and the unigram on the same characters
+# ## Train, then score every novel: the network, the n-gram, the unigram and their mixture on the same characters
 
 # %%
 history = austen.fit(model, x, y, (vx[:config["val_windows"]], vy[:config["val_windows"]]), config)
-per_novel, speed = austen.score_novels(model, novels, counts, chosen, config)
+per_novel, speed, mixture = austen.score_novels(model, novels, counts, chosen, config)
+print(f"the mixture's weight on the network, chosen on {config['split']['val']}: {mixture['weight']:g}")
 for name, row in per_novel.items():
     print(f"{name:<24}{row['part']:<12} unigram {row['unigram_bpc']:.3f}  n-gram {row['ngram_bpc']:.3f}  "
-          f"network {row['network_bpc']:.3f} bits per character")
+          f"network {row['network_bpc']:.3f}  mixture {row['mixture_bpc']:.3f} bits per character")
 
 # %% [markdown]
 # ## Writing from a fixed prompt, at three temperatures (stateless random ops: R writes the same text)

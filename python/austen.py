@@ -31,10 +31,11 @@ The yardsticks, computed by the same NumPy calls in both languages:
 - interpolated modified Kneser-Ney (Chen and Goodman 1998): counts of every n-gram up to the
   spec's max_order, three discounts per order from the counts of counts, continuation counts for
   the lower orders, and the order and a discount scale chosen on the validation novel.
+After training, a third: the mixture of network and n-gram, its weight chosen on the validation
+novel too. It is not the target (the network alone must beat the n-gram), but it shows what each knows.
 """
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 
@@ -44,35 +45,17 @@ import keras
 import tensorflow as tf
 from helpers import WorkshopError
 from keras import layers
-from austen_ngram import (bits, choose_ngram, kn_counts, kn_discounts, kn_level, kn_probabilities,  # noqa: F401
-                          kn_step, ngram_keys, unigram_probabilities)
+from austen_ngram import (bits, choose_mixture, choose_ngram, kn_counts, kn_discounts, kn_level,  # noqa: F401
+                          kn_probabilities, kn_step, mix, ngram_keys, unigram_probabilities)
 
 LESSON = "austen"
-TEXT_DIR = "text"
-RESTORE = "restore it with git checkout -- shared_data (or rerun Rscript tools/export_austen.R)"
+TEXT_DIR = datasets.NOVELS_DIR
 
 
 # Step 1. The data: six checked novels, split by book, as code points and then ids.
 def read_book(config, name):
-    """One novel's text as an int64 array of Unicode code points, after every check."""
-    key = f"{TEXT_DIR}/{name}.txt"
-    path = Path(config["data_dir"]) / key
-    if not path.exists():
-        datasets.verify_file(path, key, config["data_dir"])   # says the file is missing
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-        if "\x00" in text:   # a NUL byte: binary, not text (R's strings cannot even hold one)
-            raise UnicodeDecodeError("utf-8", raw, 0, 1, "NUL")
-    except UnicodeDecodeError:
-        raise WorkshopError(f"{path} is not UTF-8 text: {RESTORE}.") from None
-    expected = config["books"][name]["chars"]
-    if len(text) == 0:
-        raise WorkshopError(f"{path} is empty, so the book {config['books'][name]['title']} has no text: {RESTORE}.")
-    if len(text) < expected:
-        raise WorkshopError(f"{path} holds {len(text)} characters, fewer than the {expected} the spec expects, "
-                            f"so it is truncated: {RESTORE}.")
-    datasets.verify_file(path, key, config["data_dir"])   # the checksum
+    """One novel's text (datasets.read_novel checks it) as an int64 array of Unicode code points."""
+    text = datasets.read_novel(config, name)
     return np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
 
 
@@ -222,10 +205,11 @@ def network_nats(model, x, y, config):
 
 
 def score_novels(model, novels, counts, chosen, config):
-    """Bits per character and perplexity of the network, the chosen n-gram and the unigram, per novel,
-    all three on the same scored characters."""
+    """Bits per character and perplexity of the network, the chosen n-gram, the unigram and the
+    mixture of network and n-gram (its weight chosen on the validation novel), per novel, all on
+    the same scored characters."""
     train_ids = np.concatenate([novels["ids"][n] for n in config["split"]["train"]])
-    scores, speed = {}, {"network_seconds": 0.0, "ngram_seconds": 0.0, "chars": 0}
+    scores, probs, speed = {}, {}, {"network_seconds": 0.0, "ngram_seconds": 0.0, "chars": 0}
     for name in novels["names"]:
         ids = novels["ids"][name]
         limit = config["eval_chars"] if name in (config["split"]["val"], config["split"]["test"]) else config["eval_train_chars"]
@@ -237,6 +221,7 @@ def score_novels(model, novels, counts, chosen, config):
         p_ngram = kn_probabilities(counts, chosen["order"], chosen["scale"], ids, positions)
         speed["ngram_seconds"] += clock()
         speed["chars"] += len(positions)
+        probs[name] = (np.exp(-nats), p_ngram)
         row = {"n_chars": int(len(positions)),
                "network_bpc": float(np.mean(nats) / np.log(2.0)),
                "ngram_bpc": bits(p_ngram),
@@ -246,7 +231,11 @@ def score_novels(model, novels, counts, chosen, config):
         row["part"] = ("train" if name in config["split"]["train"] else
                        "validation" if name == config["split"]["val"] else "test")
         scores[name] = row
-    return scores, speed
+    mixture = choose_mixture(*probs[config["split"]["val"]], config["mixture_steps"])
+    for name, row in scores.items():
+        row["mixture_bpc"] = bits(mix(*probs[name], mixture["weight"]))
+        row["mixture_perplexity"] = float(np.exp2(row["mixture_bpc"]))
+    return scores, speed, mixture
 
 
 # Step 5. Writing: sampling inside TensorFlow with stateless random ops, the same bits in both languages.
@@ -306,16 +295,19 @@ def predictions(model, novels, counts, chosen, config):
 
 
 def summary_table(results):
-    lines = [f"{'novel':<24}{'part':<12}{'chars':>9}{'unigram':>9}{'n-gram':>9}{'network':>9}   bits per character"]
+    lines = [f"{'novel':<24}{'part':<12}{'chars':>9}{'unigram':>9}{'n-gram':>9}{'network':>9}{'mixture':>9}"
+             f"   bits per character"]
     for name, row in results["per_novel"].items():
         lines.append(f"{name:<24}{row['part']:<12}{row['n_chars']:>9}{row['unigram_bpc']:9.3f}"
-                     f"{row['ngram_bpc']:9.3f}{row['network_bpc']:9.3f}")
+                     f"{row['ngram_bpc']:9.3f}{row['network_bpc']:9.3f}{row['mixture_bpc']:9.3f}")
     t = results["test"]
     better = t["perplexity_reduction"] >= 0
     lines.append(f"On the test novel the network's perplexity is {abs(100 * t['perplexity_reduction']):.1f}% "
                  f"{'lower' if better else 'HIGHER'} than the order-{results['baseline']['ngram']['order']} Kneser-Ney "
                  f"n-gram's ({abs(t['bpc_below_ngram']):.3f} bits per character {'fewer' if better else 'more'}); "
                  f"the target is 10% lower: {'met' if t['target_met'] else 'NOT met'}.")
+    lines.append(f"Mixed with the n-gram (weight {results['baseline']['mixture']['weight']:g} on the network), "
+                 f"the perplexity is {100 * t['mixture_reduction']:.1f}% below the n-gram's.")
     return "\n".join(lines)
 
 
@@ -350,7 +342,7 @@ def main(argv=None):
     fit_clock = helpers.stopwatch()
     history = fit(model, x, y, (vx[:config["val_windows"]], vy[:config["val_windows"]]), config)
     fit_seconds = fit_clock()
-    per_novel, speed = score_novels(model, novels, counts, chosen, config)
+    per_novel, speed, mixture = score_novels(model, novels, counts, chosen, config)
     gen_clock = helpers.stopwatch()
     generated = generate(model, novels, config)
     gen_seconds = gen_clock()
@@ -361,8 +353,10 @@ def main(argv=None):
         "test": {"novel": split["test"], "network_bpc": test["network_bpc"], "ngram_bpc": test["ngram_bpc"],
                  "bpc_below_ngram": test["ngram_bpc"] - test["network_bpc"],
                  "perplexity_reduction": 1 - test["network_perplexity"] / test["ngram_perplexity"],
-                 "target_met": bool(1 - test["network_perplexity"] / test["ngram_perplexity"] >= 0.10)},
-        "baseline": {"ngram": chosen,
+                 "target_met": bool(1 - test["network_perplexity"] / test["ngram_perplexity"] >= 0.10),
+                 "mixture_bpc": test["mixture_bpc"],
+                 "mixture_reduction": 1 - test["mixture_perplexity"] / test["ngram_perplexity"]},
+        "baseline": {"ngram": chosen, "mixture": mixture,
                      "unigram": {"smoothing": "add-one"}},
         "vocabulary": {"size": V, "chars": decode(np.arange(1, V), novels["vocabulary"]),
                        "unknown": {n: int(np.sum(novels["ids"][n] == 0)) for n in novels["names"]}},

@@ -87,6 +87,22 @@ def bits(p):
     return float(-np.mean(np.log2(np.ascontiguousarray(p, dtype=np.float64))))
 
 
+def mix(p_network, p_ngram, weight):
+    """weight * p_network + (1 - weight) * p_ngram: a mixture is a language model too."""
+    return weight * np.asarray(p_network, dtype=np.float64) + (1.0 - weight) * np.asarray(p_ngram, dtype=np.float64)
+
+
+def choose_mixture(p_network, p_ngram, steps):
+    """The weight among 0, 1/steps, ..., 1 with the fewest bits per character on the validation novel."""
+    grid, best = {}, None
+    for i in range(steps + 1):
+        b = bits(mix(p_network, p_ngram, i / steps))
+        grid[f"{i / steps:g}"] = b
+        if best is None or b < best[0]:
+            best = (b, i / steps)
+    return {"grid": grid, "weight": best[1], "val_bpc": best[0]}
+
+
 def unigram_probabilities(train_ids, V, ids, positions):
     counts = np.bincount(np.asarray(train_ids, dtype=np.int64), minlength=V)
     return (counts[np.asarray(ids)[positions]] + 1.0) / (np.sum(counts) + V)

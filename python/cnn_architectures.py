@@ -42,6 +42,7 @@ import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import datasets
+import distribute
 import keras
 import steps
 import tensorflow as tf
@@ -217,7 +218,7 @@ def race(data, config):
     runs = []
     for key, (label, build) in NETWORKS.items():
         helpers.seed_everything(config["seed"], config["threads"])
-        with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+        with distribute.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
             model = steps.compile_classifier(build(), config, n_train=len(data["y_train"]))
         clock = helpers.stopwatch()
         history = helpers.history_lists(steps.train(model, data, config))
@@ -282,7 +283,7 @@ def depth_experiment(data, config):
     runs = []
     for shortcuts in (False, True):
         helpers.seed_everything(config["seed"], config["threads"])
-        with helpers.distribution_strategy(config).scope():
+        with distribute.distribution_strategy(config).scope():
             model = build_deep_stack(shortcuts, depth)
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=depth["learning_rate"], momentum=0.9),
                           loss="sparse_categorical_crossentropy")
@@ -384,7 +385,7 @@ def main(argv=None):
     config = helpers.parse_cli(LESSON, argv)
     data = datasets.load_images(config)
     depth_settings(config, len(data["y_train"]))              # a bad spec is refused before any training
-    helpers.distribution_strategy(config)                     # --distribute may split the devices: before any model
+    distribute.distribution_strategy(config)                  # --distribute may split the devices: before any model
     fit_clock = helpers.stopwatch()
     runs = race(data, config)
     depth, depth_runs = depth_experiment(data, config)

@@ -5,6 +5,7 @@ Run it from any folder:  .venv/bin/python python/cnn_mnist.py --profile quick
 """
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import datasets
+import distribute
 import keras
 import steps
 from keras import layers
@@ -95,7 +96,7 @@ def main(argv=None):
     # Step 2. Loss, optimiser and metric, from the shared spec: the cross-entropy of the 10
     # classes, Adam, and a learning rate that follows a cosine from its start value down to 0
     # (steps.compile_classifier, which every classifier of the workshop shares).
-    with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+    with distribute.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
         model = steps.compile_classifier(build_model(), config, n_train=len(data["y_train"]))
     model.summary()
     # Step 3. Train, watching the held-out validation rows after every epoch. The fit

@@ -197,3 +197,33 @@ def series_windows(config):
         data["next_" + part] = prices[start + window + 1:stop + 1]  # the close on the target day
         data["day_" + part] = np.arange(start + window + 1, stop + 1) + 1  # target day, counted from 1
     return data
+
+
+# ---- Jane Austen's novels (the austen lessons): plain UTF-8 text, one file per book ----
+NOVELS_DIR = "text"
+RESTORE_NOVEL = "restore it with git checkout -- shared_data (or rerun Rscript tools/export_austen.R)"
+
+
+def read_novel(config, name):
+    """One novel's text as a string, after every check: there, UTF-8, not truncated, its checksum.
+
+    The spec's books give each novel's title and its length in characters (code points)."""
+    key = f"{NOVELS_DIR}/{name}.txt"
+    path = Path(config["data_dir"]) / key
+    if not path.exists():
+        verify_file(path, key, config["data_dir"])   # says the file is missing
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+        if "\x00" in text:   # a NUL byte: binary, not text (R's strings cannot even hold one)
+            raise UnicodeDecodeError("utf-8", raw, 0, 1, "NUL")
+    except UnicodeDecodeError:
+        raise WorkshopError(f"{path} is not UTF-8 text: {RESTORE_NOVEL}.") from None
+    expected = config["books"][name]["chars"]
+    if len(text) == 0:
+        raise WorkshopError(f"{path} is empty, so the book {config['books'][name]['title']} has no text: {RESTORE_NOVEL}.")
+    if len(text) < expected:
+        raise WorkshopError(f"{path} holds {len(text)} characters, fewer than the {expected} the spec expects, "
+                            f"so it is truncated: {RESTORE_NOVEL}.")
+    verify_file(path, key, config["data_dir"])   # the checksum
+    return text

@@ -33,6 +33,7 @@ The paper's input scaling is kept: white background -0.1, black ink 1.175.
 """
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import datasets
+import distribute
 import keras
 import steps
 from keras import layers, ops
@@ -116,7 +117,7 @@ def main(argv=None):
     config = helpers.parse_cli(LESSON, argv)
     data = datasets.load_images(config)
     helpers.seed_everything(config["seed"], config["threads"])
-    with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+    with distribute.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
         model = compile_model(build_model(), config)
     model.summary()
     print("Parameters per layer:", layer_params(model))

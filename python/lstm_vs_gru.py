@@ -31,6 +31,7 @@ import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import datasets
+import distribute
 import keras
 import steps
 from keras import layers
@@ -69,7 +70,7 @@ def compare_on_dax(data, config):
     for kind in KINDS:
         for seed in seeds(config):
             helpers.seed_everything(seed, config["threads"])
-            with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+            with distribute.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
                 model = steps.compile_forecaster(build_dax_model(kind, data, config), config)
             clock = helpers.stopwatch()
             history = helpers.history_lists(steps.train(model, data, config))
@@ -109,7 +110,7 @@ def compare_on_adding(config):
     runs = []
     for kind in KINDS:
         helpers.seed_everything(config["seed"], config["threads"])
-        with helpers.distribution_strategy(config).scope():
+        with distribute.distribution_strategy(config).scope():
             model = build_adding_model(kind, adding)
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=adding["learning_rate"]), loss="mse")
         clock = helpers.stopwatch()

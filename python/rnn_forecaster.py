@@ -32,6 +32,7 @@ a stock index it is very hard to beat, and the lesson says whether it was.
 """
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import datasets
+import distribute
 import keras
 import steps
 from keras import layers
@@ -105,7 +106,7 @@ def main(argv=None):
     config = helpers.parse_cli(LESSON, argv)
     data = datasets.series_windows(config)
     helpers.seed_everything(config["seed"], config["threads"])
-    with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+    with distribute.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
         model = steps.compile_forecaster(build_model(data, config), config)
     model.summary()
     fit_clock = helpers.stopwatch()

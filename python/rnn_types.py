@@ -42,6 +42,7 @@ import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import datasets
+import distribute
 import keras
 import steps
 from keras import layers
@@ -163,7 +164,7 @@ def compare_readers(data, config):
     runs = []
     for kind in READERS:
         helpers.seed_everything(config["seed"], config["threads"])
-        with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+        with distribute.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
             model = steps.compile_classifier(build_reader(kind, config), config, n_train=len(data["y_train"]))
         clock = helpers.stopwatch()
         history = helpers.history_lists(steps.train(model, data, config))
@@ -247,7 +248,7 @@ def main(argv=None):
     config = check_types(helpers.parse_cli(LESSON, argv))
     data = datasets.load_images(config)
     helpers.seed_everything(config["seed"], config["threads"])
-    helpers.distribution_strategy(config)   # before the first model: --distribute may split the devices
+    distribute.distribution_strategy(config)   # before the first model: --distribute may split the devices
     type_models, table = describe_types(config["types"])
     runs = compare_readers(data, config)
     results = collect(table, runs, config)

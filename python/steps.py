@@ -1,16 +1,17 @@
 """The training steps several lessons share (Python). R/steps.R is its mirror, in the same order.
 
-helpers.py is the plumbing (spec, command line, seeding, results files, pictures) and
-datasets.py reads shared_data/; this module is the machine learning that more than one
-lesson does the same way: compile and train a classifier, judge it on its test images,
-scale a series and score a forecast against a baseline. Each lesson builds its own
-model, because that is what the lesson teaches.
+helpers.py is the plumbing (spec, command line, seeding, results files, pictures),
+distribute.py the --distribute strategies, and datasets.py reads shared_data/; this module
+is the machine learning that more than one lesson does the same way: compile and train a
+classifier, judge it on its test images, scale a series and score a forecast against a
+baseline. Each lesson builds its own model, because that is what the lesson teaches.
 """
 import math
 
 import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
+import distribute
 import keras
 
 
@@ -73,7 +74,7 @@ def train_replicated(model, data, config):
     this loop on one device (a single worker) 79.6%, on two copies 80.4% (README, "More hardware").
     """
     import tensorflow as tf
-    strategy = helpers.distribution_strategy(config)
+    strategy = distribute.distribution_strategy(config)
     scores, batch_size, epochs = loop_scores(model.loss), config["batch_size"], config["epochs"]
     with strategy.scope():
         model.optimizer.build(model.trainable_variables)   # Adam's slots on every copy, before the first step

@@ -47,6 +47,7 @@ import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import datasets
+import distribute
 import keras
 import steps
 from helpers import WorkshopError
@@ -241,7 +242,7 @@ def backtest(series, config):
                   "restore_best": False})):   # the blog stops early too, but keeps its last weights
             data = slice_data(values, cut, window, config["horizon"])
             helpers.seed_everything(config["seed"], config["threads"])
-            with helpers.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
+            with distribute.distribution_strategy(config).scope():   # one device, or a copy on each (--distribute)
                 scale, unscale = steps.scaling_layers(data["train_roots"])   # adapted on the training part only
                 model = compile_(build(scale, config), config)
             clock = helpers.stopwatch()

@@ -7,7 +7,8 @@ side by side, novel by novel, with tokens (characters) per second.
    the load average beside the seconds; whether the two agree to the bit (tools/compare.py).
    With --reuse, the results already in DIR/<language>/austen/ are read instead (no run).
 2. Per novel (four training novels, the validation novel, the test novel): bits per character and
-   perplexity of the unigram, the chosen Kneser-Ney n-gram and the GRU, on the same characters.
+   perplexity of the unigram, the chosen Kneser-Ney n-gram, the GRU and the mixture of GRU and
+   n-gram (its weight chosen on the validation novel), on the same characters.
 3. Speed: characters per second of training, of scoring (network and n-gram) and of writing.
 4. The targets: on the test novel the network's perplexity at least 10% below the n-gram's
    (about 0.15 bits per character), the full profile within 10 minutes per language.
@@ -52,13 +53,13 @@ def run(language, outputs):
 
 def novels_table(results, indent="  "):
     lines = [indent + f"{'novel':<23}{'part':<11}{'chars':>8}   {'unigram':>14}   {'n-gram':>14}   {'network':>14}"
-             f"   network vs n-gram (+: network better)",
-             indent + f"{'':<42}" + "   bpc  perplex" * 3]
+             f"   {'mixture':>14}   network vs n-gram (+: network better)",
+             indent + f"{'':<42}" + "   bpc  perplex" * 4]
     for name, row in results["per_novel"].items():
         gain = 1 - row["network_perplexity"] / row["ngram_perplexity"]
         lines.append(indent + f"{name:<23}{row['part']:<11}{row['n_chars']:>8}"
                      + "".join(f"   {row[m + '_bpc']:5.3f} {row[m + '_perplexity']:7.3f}"
-                               for m in ("unigram", "ngram", "network"))
+                               for m in ("unigram", "ngram", "network", "mixture"))
                      + f"   {row['ngram_bpc'] - row['network_bpc']:+.3f} bpc, perplexity {100 * gain:+.1f}%")
     return lines
 
@@ -73,6 +74,8 @@ def report(results, label):
     print(f"  n-gram: interpolated modified Kneser-Ney, order {ngram['order']} and discount scale {ngram['scale']:g} "
           f"chosen on {config['split']['val']} (validation {ngram['val_bpc']:.3f} bpc) among orders "
           f"1-{config['max_order']} and scales {', '.join(f'{s:g}' for s in config['discount_scales'])}")
+    print(f"  mixture: weight {results['baseline']['mixture']['weight']:g} on the network and the rest on the n-gram, "
+          f"chosen on {config['split']['val']} (validation {results['baseline']['mixture']['val_bpc']:.3f} bpc)")
     for line in novels_table(results):
         print(line)
     print(f"\n3. Speed ({label}), characters per second:")
@@ -89,6 +92,8 @@ def report(results, label):
           f"the network's perplexity is {abs(100 * test['perplexity_reduction']):.1f}% "
           f"{'lower' if better else 'HIGHER'} ({abs(test['bpc_below_ngram']):.3f} bits per character "
           f"{'fewer' if better else 'more'}); target 10% lower (about 0.15 bpc): {'MET' if test['target_met'] else 'NOT met'}")
+    print(f"  (not the target, which is the network's alone) the mixture: {test['mixture_bpc']:.3f} bpc, a perplexity "
+          f"{100 * test['mixture_reduction']:.1f}% below the n-gram's")
     minutes = t["total_seconds"] / 60
     print(f"  full profile {minutes:.1f} minutes (target at most 10): {'MET' if minutes <= 10 else 'NOT met'}")
 

@@ -57,6 +57,18 @@ def validation_key(metric):
     return f"{head}_val_{last}" if head else f"val_{last}"
 
 
+def flat_history(history):
+    """A lesson with several models may nest its history by run ({"lstm_masked": {"loss": [...]}});
+    flattened, that is lstm_masked_loss, the form the other lessons write. best_epoch is no curve."""
+    flat = {}
+    for key, value in history.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}_{metric}": v for metric, v in value.items() if metric != "best_epoch"})
+        else:
+            flat[key] = value
+    return flat
+
+
 def curves_png(histories):
     """One panel per training series (loss, accuracy, ...), with its validation twin, both languages.
 
@@ -126,7 +138,7 @@ def lesson_html(outputs, lesson, rows, details):
     parts.append(table_html(rows))
     parts.append(differences_html(details))
     if all(r and r.get("history") for r in results.values()):
-        histories = {language: r["history"] for language, r in results.items()}
+        histories = {language: flat_history(r["history"]) for language, r in results.items()}
         curves = figure_html(curves_png(histories), "training curves, Python (lines) and R (squares) overlaid")
         parts.append(f'<div class="figures">{curves}</div>')
     # The lessons' own plots: one row per plot, Python beside R.

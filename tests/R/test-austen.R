@@ -59,6 +59,19 @@ test_that("choose_ngram agrees with kn_probabilities", {
   expect_identical(chosen$val_bpc, min(unlist(chosen$grid)))
 })
 
+test_that("the mixture and its weight by hand", {
+  # See the Python test: at weight w the two characters get (1 + w)/4 and (2 - w)/4, best at w = 1/2.
+  net <- np$array(c(0.5, 0.25))
+  ngram <- np$array(c(0.25, 0.5))
+  expect_identical(as.numeric(py(austen$mix(net, ngram, 0.5))), c(0.375, 0.375))
+  chosen <- austen$choose_mixture(net, ngram, 4L)
+  expect_identical(chosen$weight, 0.5)
+  expect_identical(names(chosen$grid), c("0", "0.25", "0.5", "0.75", "1"))
+  expect_equal(chosen$val_bpc, -log2(0.375), tolerance = 1e-15)
+  expect_equal(chosen$grid[["0"]], 1.5, tolerance = 1e-15)
+  expect_identical(austen$choose_mixture(np$ones(2L), ngram, 4L)$weight, 1)   # a perfect network takes it all
+})
+
 test_that("eval windows score every character once after the burn-in", {
   w <- austen$eval_windows(np$arange(12L), list(window = 5L, burn_in = 2L), NULL)
   expect_identical(py(w$x), rbind(0:4, 3:7, 6:10))

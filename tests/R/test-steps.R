@@ -75,7 +75,7 @@ test_that("the forecast is the last close plus the predicted change", {
 test_that("the replicated loop reports fit's keys, as means over every row", {
   keras <- reticulate::import("keras")
   tf <- reticulate::import("tensorflow")
-  steps_env <- as.environment("workshop:steps")   # train_replicated finds this one before helpers'
+  steps_env <- as.environment("workshop:steps")   # train_replicated finds this one before distribute's
   assign("distribution_strategy", function(config) tf$distribute$get_strategy(), envir = steps_env)
   on.exit(rm("distribution_strategy", envir = steps_env))
   config <- list(distribute = "mirrored", batch_size = 4L, epochs = 2L, seed = 1L, learning_rate = 0)

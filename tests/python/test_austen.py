@@ -72,6 +72,18 @@ def test_choose_ngram_agrees_with_kn_probabilities():
     assert chosen["val_bpc"] == min(chosen["grid"].values())
 
 
+def test_the_mixture_and_its_weight_by_hand():
+    # The network gives the two characters 1/2 and 1/4, the n-gram 1/4 and 1/2: at weight w both get
+    # (1 + w)/4 and (2 - w)/4, whose product is largest at w = 1/2, where each is 3/8.
+    net, ngram = np.array([0.5, 0.25]), np.array([0.25, 0.5])
+    assert lesson.mix(net, ngram, 0.5).tolist() == [0.375, 0.375]
+    chosen = lesson.choose_mixture(net, ngram, 4)
+    assert chosen["weight"] == 0.5 and list(chosen["grid"]) == ["0", "0.25", "0.5", "0.75", "1"]
+    assert chosen["val_bpc"] == pytest.approx(-np.log2(0.375), abs=1e-15)
+    assert chosen["grid"]["0"] == chosen["grid"]["1"] == pytest.approx(1.5, abs=1e-15)
+    assert lesson.choose_mixture(np.ones(2), ngram, 4)["weight"] == 1.0   # a perfect network takes it all
+
+
 def test_eval_windows_score_every_character_once_after_the_burn_in():
     x, y, positions = lesson.eval_windows(np.arange(12), {"window": 5, "burn_in": 2}, None)
     assert x.tolist() == [[0, 1, 2, 3, 4], [3, 4, 5, 6, 7], [6, 7, 8, 9, 10]]

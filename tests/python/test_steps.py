@@ -8,6 +8,7 @@ import pytest
 
 import helpers
 import datasets
+import distribute
 import steps
 import rnn_forecaster
 from test_series import config_for, write_series
@@ -97,7 +98,7 @@ def test_the_forecast_is_the_last_close_plus_the_predicted_change(hand_series):
 def test_the_replicated_loop_reports_fits_keys_as_means_over_every_row(monkeypatch, task, keys):
     import keras
     import tensorflow as tf
-    monkeypatch.setattr(helpers, "distribution_strategy", lambda config: tf.distribute.get_strategy())
+    monkeypatch.setattr(distribute, "distribution_strategy", lambda config: tf.distribute.get_strategy())
     keras.utils.set_random_seed(1)
     config = {"distribute": "mirrored", "batch_size": 4, "epochs": 2, "seed": 1, "learning_rate": 0.0}
     x = np.linspace(-1, 1, 30).reshape(10, 3)

@@ -1,0 +1,94 @@
+"""Bad text, bad spec values and a bad option for the austen_books lesson, in both languages: one plain
+sentence, exit code 2, and an earlier results.json left as it was. The cases share one process per
+language (conftest.refuse_all)."""
+import pytest
+
+from conftest import assert_refused, broken_data, refuse_all, reseal, workshop_copy
+
+LESSON = "austen_books"
+BOOK = "text/persuasion.txt"
+
+
+def with_bytes(content, seal=True):
+    def breaking(data_dir):
+        (data_dir / BOOK).write_bytes(content(data_dir) if callable(content) else content)
+        if seal:
+            reseal(data_dir, BOOK)
+    return breaking
+
+
+def without_the_file(data_dir):
+    (data_dir / BOOK).unlink()
+
+
+def one_letter_changed(data_dir):
+    text = (data_dir / BOOK).read_text(encoding="utf-8")
+    return (text[:1000] + ("x" if text[1000] != "x" else "y") + text[1001:]).encode("utf-8")
+
+
+def half_of_it(data_dir):
+    text = (data_dir / BOOK).read_text(encoding="utf-8")
+    return text[:len(text) // 2].encode("utf-8")
+
+
+def quick(**changes):
+    def edit(spec):
+        spec["lessons"][LESSON]["profiles"]["quick"].update(changes)
+    return edit
+
+
+def split_of(**changes):
+    def edit(spec):
+        spec["lessons"][LESSON]["split"].update(changes)
+    return edit
+
+
+# name: (how the copy of shared_data is broken; the sentence's words)
+DATA_CASES = {
+    "a missing text file": (without_the_file, "The data file {book} is missing: run ./workshop setup"),
+    "a truncated text file": (with_bytes(half_of_it),
+                              "{book} holds 232862 characters, fewer than the 465725 the spec expects, so it is truncated"),
+    "a text file that is not UTF-8": (with_bytes(b"Persuasion \xe9t\xe9\n" * 40000), "{book} is not UTF-8 text: restore it"),
+    "a text file holding a NUL byte": (with_bytes(b"Persuasion\x00\n" * 40000), "{book} is not UTF-8 text: restore it"),
+    "a checksum mismatch": (with_bytes(one_letter_changed, seal=False), "{book} does not match its checksum in the manifest"),
+    "an empty book": (with_bytes(b""), "{book} is empty, so the book Persuasion has no text"),
+}
+# name: (how a workshop copy's spec is changed; the sentence's words)
+SPEC_CASES = {
+    "passages too long for a book": (
+        quick(passage_words=20000),
+        "Passages of 20000 words leave sense_and_sensibility with only 6 passages (4 to train, 1 to validate, "
+        "1 to test), fewer than 10 in a part: use a shorter passage_words in the spec"),
+    "a vocabulary of no words": (
+        quick(vocabulary_size=0),
+        "shared_data/spec.json sets vocabulary_size to 0 for the quick profile of austen_books: use a whole number above 0"),
+    "no units": (
+        quick(units=0), "shared_data/spec.json sets units to 0 for the quick profile of austen_books: use a whole number above 0"),
+    "a split that leaves no training part": (
+        split_of(val=2, test=3), "shared_data/spec.json splits every book of austen_books into parts, val and test"),
+}
+OPTION_CASES = {
+    "an unknown option": (["--passages", "10"], "Unknown option '--passages': use --profile, --dataset, --seed"),
+    "an option given twice": (["--seed", "1", "--seed", "2"], "The option '--seed' is given twice: give it once"),
+}
+
+
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp("refused_austen_books")
+    data = {name: broken_data(root, name, breaking) for name, (breaking, _) in DATA_CASES.items()}
+    cases = {name: (LESSON, data[name], []) for name in DATA_CASES}
+    for name, (edit, _) in SPEC_CASES.items():
+        cases[name] = (LESSON, None, [], workshop_copy(root, name, edit_spec=edit))
+    for name, (args, _) in OPTION_CASES.items():
+        cases[name] = (LESSON, None, args)
+    return data, refuse_all(cases, root)
+
+
+@pytest.mark.parametrize("language", ["python", "r"])
+@pytest.mark.parametrize("case", [*DATA_CASES, *SPEC_CASES, *OPTION_CASES])
+def test_bad_input_gets_one_sentence_and_exit_2(language, case, refused):
+    data, answers = refused
+    done = answers[case, language]
+    message = (DATA_CASES.get(case) or SPEC_CASES.get(case) or OPTION_CASES[case])[1]
+    assert_refused(done, message.format(book=data[case] / BOOK if case in data else ""), done.out)
