@@ -123,6 +123,33 @@ def broken_data(root, name, breaking):
     return target
 
 
+# The Austen lessons' refusal cases break the test novel of a copy of shared_data, the same ways.
+BOOK = "text/persuasion.txt"
+
+
+def with_bytes(content, seal=True):
+    """The novel's bytes replaced (content may be a function of the data folder), the manifest resealed."""
+    def breaking(data_dir):
+        (data_dir / BOOK).write_bytes(content(data_dir) if callable(content) else content)
+        if seal:
+            reseal(data_dir, BOOK)
+    return breaking
+
+
+def without_the_file(data_dir):
+    (data_dir / BOOK).unlink()
+
+
+def one_letter_changed(data_dir):
+    text = (data_dir / BOOK).read_text(encoding="utf-8")
+    return (text[:1000] + ("x" if text[1000] != "x" else "y") + text[1001:]).encode("utf-8")
+
+
+def half_of_it(data_dir):
+    text = (data_dir / BOOK).read_text(encoding="utf-8")
+    return text[:len(text) // 2].encode("utf-8")
+
+
 def workshop_copy(root, name, edit_spec=None, breaking=None):
     """A workshop of its own (python/, R/ and shared_data/, with the real .venv linked in), whose spec
     edit_spec(spec) and whose shared_data breaking(folder) may change: for what no option reaches."""

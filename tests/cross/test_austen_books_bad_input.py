@@ -3,32 +3,10 @@ sentence, exit code 2, and an earlier results.json left as it was. The cases sha
 language (conftest.refuse_all)."""
 import pytest
 
-from conftest import assert_refused, broken_data, refuse_all, reseal, workshop_copy
+from conftest import (BOOK, assert_refused, broken_data, half_of_it, one_letter_changed, refuse_all,
+                      with_bytes, without_the_file, workshop_copy)
 
 LESSON = "austen_books"
-BOOK = "text/persuasion.txt"
-
-
-def with_bytes(content, seal=True):
-    def breaking(data_dir):
-        (data_dir / BOOK).write_bytes(content(data_dir) if callable(content) else content)
-        if seal:
-            reseal(data_dir, BOOK)
-    return breaking
-
-
-def without_the_file(data_dir):
-    (data_dir / BOOK).unlink()
-
-
-def one_letter_changed(data_dir):
-    text = (data_dir / BOOK).read_text(encoding="utf-8")
-    return (text[:1000] + ("x" if text[1000] != "x" else "y") + text[1001:]).encode("utf-8")
-
-
-def half_of_it(data_dir):
-    text = (data_dir / BOOK).read_text(encoding="utf-8")
-    return text[:len(text) // 2].encode("utf-8")
 
 
 def quick(**changes):
