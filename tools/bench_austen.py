@@ -15,40 +15,10 @@ side by side, novel by novel, with tokens (characters) per second.
 
 It prints figures and never fails on a target. About 20 minutes on 2 CPU cores.
 """
-import argparse
-import datetime
 import json
-import os
-import resource
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
-from helpers import ROOT  # noqa: E402  (the one place Python knows where the workshop is)
+from bench_runs import full_profile_runs
 
-COMMANDS = {"python": [sys.executable, "python/austen.py"], "r": ["Rscript", "R/austen.R"]}
-
-
-def load():
-    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
-def run(language, outputs):
-    """One full-profile run in its own process: wall seconds, CPU seconds, the load around it."""
-    out = Path(outputs) / language / "austen"
-    before, start = load(), time.perf_counter()
-    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(["nice", "-n", "10", *COMMANDS[language], "--profile", "full", "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_seconds = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
-    print(f"  {language:<6} run {seconds:4.0f} s, CPU {cpu_seconds:4.0f} s ({before} before, {load()} after)", flush=True)
-    if done.returncode != 0:
-        print(f"  {language} failed (exit {done.returncode}):\n{done.stderr[-2000:]}", flush=True)
 
 
 def novels_table(results, indent="  "):
@@ -99,28 +69,7 @@ def report(results, label):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--outputs", default=None, help="where the runs write (default: a temporary folder)")
-    parser.add_argument("--reuse", action="store_true", help="read the results in --outputs instead of running")
-    args = parser.parse_args()
-    outputs = Path(args.outputs or tempfile.mkdtemp(prefix="bench_austen_"))
-    print(f"Austen benchmark, {datetime.date.today()}, {os.cpu_count()} CPU cores, outputs in {outputs}\n")
-    print("1. The full profile, one process per language:" + (" (reused, not rerun)" if args.reuse else ""))
-    if not args.reuse:
-        for language in COMMANDS:
-            run(language, outputs)
-    results = {}
-    for language in COMMANDS:
-        path = outputs / language / "austen" / "results.json"
-        if path.exists():
-            results[language] = json.loads(path.read_text())
-            print(f"  {language:<6} total {results[language]['timings']['total_seconds']:.0f} s "
-                  f"(fit {results[language]['timings']['fit_seconds']:.0f} s), as the lesson timed itself")
-    if len(results) == 2:
-        done = subprocess.run([sys.executable, str(ROOT / "tools" / "compare.py"), "austen", "--outputs", str(outputs)],
-                              capture_output=True, text=True)
-        verdict = "bit-identical (every value of results.json)" if done.returncode == 0 else "they DIFFER"
-        print(f"  Python and R: {verdict}")
+    results = full_profile_runs("austen", "Austen benchmark", __doc__.splitlines()[0], nice=10)
     for language, result in results.items():
         report(result, language)
         if language == "python" and "r" in results:

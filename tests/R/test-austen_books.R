@@ -75,22 +75,6 @@ test_that("the shipped novels", {
   expect_identical(books$parts$persuasion, list(train = 1684L, val = 560L, test = 560L))
 })
 
-test_that("the reader refuses a bad book", {
-  cases <- list(list(as.raw(c(0xff, 0x63, 0x6f)), "is not UTF-8 text"),
-                list(raw(), "is empty, so the book Persuasion has no text"),
-                list(charToRaw("Persuasion\n"), "holds 11 characters, fewer than the 465725 the spec expects, so it is truncated"))
-  for (case in cases) {
-    data_dir <- copy_shared_data()
-    path <- file.path(data_dir, "text", "persuasion.txt")
-    writeBin(case[[1L]], path)
-    manifest <- file.path(data_dir, "MANIFEST.sha256")
-    kept <- grep(" text/persuasion.txt$", readLines(manifest), value = TRUE, invert = TRUE)
-    writeLines(c(kept, paste0(digest::digest(file = path, algo = "sha256"), "  text/persuasion.txt")), manifest)
-    config <- books_lesson$check_settings(lesson_config("austen_books", "quick", data_dir = data_dir))
-    expect_error(books_lesson$load_books(config), case[[2L]], fixed = TRUE, class = "workshop_error")
-  }
-})
-
 test_that("bad settings are refused", {
   for (case in list(list("passage_words", 0L, "sets passage_words to 0"), list("alpha", -1L, "sets alpha to -1"),
                     list("split", list(parts = 2L, val = 1L, test = 1L), "val + test below parts"))) {
