@@ -150,6 +150,18 @@ def half_of_it(data_dir):
     return text[:len(text) // 2].encode("utf-8")
 
 
+# name: (how a copy of shared_data is broken; the sentence's words, {book} the broken file's path)
+NOVEL_CASES = {
+    "a missing text file": (without_the_file, "The data file {book} is missing: run ./workshop setup"),
+    "a truncated text file": (with_bytes(half_of_it),
+                              "{book} holds 232862 characters, fewer than the 465725 the spec expects, so it is truncated"),
+    "a text file that is not UTF-8": (with_bytes(b"Persuasion \xe9t\xe9\n" * 40000), "{book} is not UTF-8 text: restore it"),
+    "a text file holding a NUL byte": (with_bytes(b"Persuasion\x00\n" * 40000), "{book} is not UTF-8 text: restore it"),
+    "a checksum mismatch": (with_bytes(one_letter_changed, seal=False), "{book} does not match its checksum in the manifest"),
+    "an empty book": (with_bytes(b""), "{book} is empty, so the book Persuasion has no text"),
+}
+
+
 def workshop_copy(root, name, edit_spec=None, breaking=None):
     """A workshop of its own (python/, R/ and shared_data/, with the real .venv linked in), whose spec
     edit_spec(spec) and whose shared_data breaking(folder) may change: for what no option reaches."""

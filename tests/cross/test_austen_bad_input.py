@@ -3,8 +3,7 @@ code 2, and an earlier results.json left as it was. The cases share one process 
 (conftest.refuse_all)."""
 import pytest
 
-from conftest import (BOOK, assert_refused, broken_data, half_of_it, one_letter_changed, refuse_all,
-                      with_bytes, without_the_file, workshop_copy)
+from conftest import BOOK, NOVEL_CASES, assert_refused, broken_data, refuse_all, workshop_copy
 
 
 def set_test_novel(spec):
@@ -16,15 +15,7 @@ def set_long_window(spec):
 
 
 # name: (how the copy of shared_data is broken, or how a workshop copy's spec is changed; the sentence's words)
-DATA_CASES = {
-    "a missing text file": (without_the_file, "The data file {book} is missing: run ./workshop setup"),
-    "a truncated text file": (with_bytes(half_of_it),
-                              "{book} holds 232862 characters, fewer than the 465725 the spec expects, so it is truncated"),
-    "a text file that is not UTF-8": (with_bytes(b"Persuasion \xe9t\xe9\n" * 40000), "{book} is not UTF-8 text: restore it"),
-    "a text file holding a NUL byte": (with_bytes(b"Persuasion\x00\n" * 40000), "{book} is not UTF-8 text: restore it"),
-    "a checksum mismatch": (with_bytes(one_letter_changed, seal=False), "{book} does not match its checksum in the manifest"),
-    "an empty book": (with_bytes(b""), "{book} is empty, so the book Persuasion has no text"),
-}
+DATA_CASES = NOVEL_CASES   # shared_data broken as for every reader of the novels (conftest)
 SPEC_CASES = {
     "a test novel that is not in the data": (
         set_test_novel, "The test novel 'lady_susan' named in shared_data/spec.json is not one of the novels in shared_data/text/"),

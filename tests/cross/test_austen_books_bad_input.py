@@ -3,8 +3,7 @@ sentence, exit code 2, and an earlier results.json left as it was. The cases sha
 language (conftest.refuse_all)."""
 import pytest
 
-from conftest import (BOOK, assert_refused, broken_data, half_of_it, one_letter_changed, refuse_all,
-                      with_bytes, without_the_file, workshop_copy)
+from conftest import BOOK, NOVEL_CASES, assert_refused, broken_data, refuse_all, workshop_copy
 
 LESSON = "austen_books"
 
@@ -22,15 +21,7 @@ def split_of(**changes):
 
 
 # name: (how the copy of shared_data is broken; the sentence's words)
-DATA_CASES = {
-    "a missing text file": (without_the_file, "The data file {book} is missing: run ./workshop setup"),
-    "a truncated text file": (with_bytes(half_of_it),
-                              "{book} holds 232862 characters, fewer than the 465725 the spec expects, so it is truncated"),
-    "a text file that is not UTF-8": (with_bytes(b"Persuasion \xe9t\xe9\n" * 40000), "{book} is not UTF-8 text: restore it"),
-    "a text file holding a NUL byte": (with_bytes(b"Persuasion\x00\n" * 40000), "{book} is not UTF-8 text: restore it"),
-    "a checksum mismatch": (with_bytes(one_letter_changed, seal=False), "{book} does not match its checksum in the manifest"),
-    "an empty book": (with_bytes(b""), "{book} is empty, so the book Persuasion has no text"),
-}
+DATA_CASES = NOVEL_CASES   # shared_data broken as for every reader of the novels (conftest)
 # name: (how a workshop copy's spec is changed; the sentence's words)
 SPEC_CASES = {
     "passages too long for a book": (
