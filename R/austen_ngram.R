@@ -1,10 +1,11 @@
 # The n-gram yardsticks of lesson 8, austen (R): a unigram and interpolated modified Kneser-Ney.
 #
-# R/austen.R sources this file; python/austen_ngram.py is its mirror, in the same order, and
-# python/austen.py imports it. NumPy does every count, sum and logarithm, in both languages, so R
+# R/workshop.R loads this file as a module and offers kn_counts(), choose_ngram() and kn_probabilities()
+# to R/austen.R (workshop_kn_counts() ...); python/austen_ngram.py is its mirror, in the same order,
+# offered by python/workshop.py. NumPy does every count, sum and logarithm, in both languages, so R
 # and Python get the same bits. Nothing here touches TensorFlow. It needs the shared layer
 # (R/workshop.R, for workshop_error) and reticulate pointed at the workshop's Python first.
-np <- reticulate::import("numpy", convert = FALSE)
+np <- reticulate::import("numpy", convert = FALSE, delay_load = TRUE)   # loaded at first use: loading this file touches no Python
 py <- reticulate::py_to_r
 
 INT64_LIMIT <- 2^63

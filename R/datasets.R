@@ -222,12 +222,29 @@ series_windows <- function(config) {
 # ---- Jane Austen's novels (the austen lessons): plain UTF-8 text, one file per book ----
 NOVELS_DIR <- "text"
 RESTORE_NOVEL <- "restore it with git checkout -- shared_data (or rerun Rscript tools/export_austen.R)"
+QUOTED_CHARS <- 60L   # a line quoted in a refusal is cut to this many characters, "..." included
 
-# One novel's text as a string, after every check: there, UTF-8, not truncated, its checksum.
-# The spec's books give each novel's title and its length in characters (code points).
+# line as a refusal quotes it: at most QUOTED_CHARS characters, cut at its end (or its start).
+quote_line <- function(line, from_end = FALSE) {
+  n <- nchar(line)
+  if (n <= QUOTED_CHARS) return(line)
+  if (from_end) paste0("...", substring(line, n - QUOTED_CHARS + 4L)) else paste0(substr(line, 1L, QUOTED_CHARS - 3L), "...")
+}
+
+# The lines that hold more than spaces and tabs, those trimmed (Python's twin splits and trims alike).
+novel_lines <- function(text) {
+  lines <- trimws(strsplit(text, "\n", fixed = TRUE)[[1L]], whitespace = "[ \t]")
+  lines[nzchar(lines)]
+}
+
+# One novel's text as a string, after every check: there, UTF-8, LF line endings, the book
+# itself (its first line and how it ends), not truncated, its checksum.
+# The spec's books give each novel's title, its first line, how its last line ends and its
+# length in characters (code points): a checksum resealed over another text still fails.
 read_novel <- function(config, name) {
   key <- sprintf("%s/%s.txt", NOVELS_DIR, name)
   path <- file.path(config$data_dir, key)
+  book <- config$books[[name]]
   if (!file.exists(path)) verify_file(path, key, config$data_dir)   # says the file is missing
   raw <- readBin(path, "raw", file.size(path))
   text <- if (length(raw) == 0L || any(raw == as.raw(0L))) "" else rawToChar(raw)   # a NUL byte: binary, not text
@@ -236,13 +253,36 @@ read_novel <- function(config, name) {
     workshop_error(sprintf("%s is not UTF-8 text: %s.", path, RESTORE_NOVEL))
   }
   n_chars <- length(utf8ToInt(text))
-  expected <- config$books[[name]]$chars
+  expected <- book$chars
   if (n_chars == 0L) {
-    workshop_error(sprintf("%s is empty, so the book %s has no text: %s.", path, config$books[[name]]$title, RESTORE_NOVEL))
+    workshop_error(sprintf("%s is empty, so the book %s has no text: %s.", path, book$title, RESTORE_NOVEL))
+  }
+  if (grepl("\r\n", text, fixed = TRUE)) {   # a Windows checkout with core.autocrlf, before .gitattributes kept shared_data as it is
+    workshop_error(sprintf(
+      "%s has Windows line endings (CRLF): restore it with git checkout -- shared_data (the repository's .gitattributes keeps shared_data byte for byte).",
+      path))
+  }
+  lines <- novel_lines(text)
+  if (length(lines) == 0L || lines[[1L]] != book$first_line) {
+    firsts <- vapply(config$books, function(other) other$first_line, "")
+    others <- vapply(config$books, function(other) other$title, "")[length(lines) > 0L & firsts == lines[1L]]
+    held <- if (length(others) > 0L) {
+      others[[1L]]
+    } else if (length(lines) > 0L) {
+      sprintf('a text beginning "%s"', quote_line(lines[[1L]]))
+    } else {
+      "only blank lines"
+    }
+    workshop_error(sprintf('%s holds %s, not %s (which begins "%s"): %s.', path, held, book$title, book$first_line,
+                           RESTORE_NOVEL))
   }
   if (n_chars < expected) {
     workshop_error(sprintf("%s holds %d characters, fewer than the %d the spec expects, so it is truncated: %s.",
                            path, n_chars, as.integer(expected), RESTORE_NOVEL))
+  }
+  if (!endsWith(lines[[length(lines)]], book$ends)) {
+    workshop_error(sprintf('%s ends "%s", not "%s" as %s does, so it was changed: %s.', path,
+                           quote_line(lines[[length(lines)]], from_end = TRUE), book$ends, book$title, RESTORE_NOVEL))
   }
   verify_file(path, key, config$data_dir)   # the checksum
   text

@@ -1,5 +1,6 @@
-# Training on more than one device or machine (R): which --distribute a lesson may take, the
-# cluster TF_CONFIG names, and the tf.distribute strategy the model is built in.
+# Training on more than one device or machine (R): the machinery of the lesson more_hardware, which
+# writes its strategy and its training loop out on its page. Here: the cluster TF_CONFIG names, the
+# multiworker strategy with a bounded wait, and the one step of the loop that R takes from Python.
 # python/distribute.py is its mirror, in the same order.
 #
 # A module of its own because only --distribute mirrored and multiworker need it, and the
@@ -12,19 +13,9 @@
 
 # ---- 3b. Distribution: one device, every device of this machine, or every machine ----------
 # --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device
-# of this machine; "multiworker" one on every machine TF_CONFIG names (see the README's "More hardware").
+# of this machine; "multiworker" one on every machine TF_CONFIG names (docs/more_hardware.md). Only the
+# lesson more_hardware takes the option (DISTRIBUTE_LESSONS in helpers.R): the others train with fit.
 DISTRIBUTIONS <- c("none", "mirrored", "multiworker")
-
-# The lessons that train only through train() in steps.R, the loop that runs across machines: the
-# others also call fit or train_on_batch themselves, which fail there in Keras 3 (keras-team/keras#20585),
-# or, as lenet5, run R code inside the model, which the copies' threads cannot (R runs on its main thread only).
-MULTIWORKER_LESSONS <- c("cnn_mnist", "rnn_forecaster", "rnn_types")
-
-# Lessons that refuse every --distribute but none, in both languages alike, with the reason.
-ONE_DEVICE_LESSONS <- c(
-  lenet5 = paste("its C3 wiring and its scaling are Lambda layers, which in R run R code, and TensorFlow's",
-                 "per-device threads cannot call R (the R process aborts)")
-)
 
 # One strategy of each kind per process, kept here: TensorFlow splits the CPU into devices, and
 # joins a cluster, only once, so every later call returns the first one made.
@@ -35,9 +26,6 @@ STRATEGIES <- new.env()
 multiworker_cluster <- function(lesson) {
   example <- 'for example {"cluster": {"worker": ["hostA:12345", "hostB:12345"]}, "task": {"type": "worker", "index": 0}}'
   refuse <- function(problem) workshop_error(sprintf("%s: write it %s.", problem, example))
-  if (!lesson %in% MULTIWORKER_LESSONS) {
-    workshop_error(sprintf("%s also trains with Keras' own fit, which fails across machines in Keras 3 (keras-team/keras#20585): use --distribute mirrored or none.", lesson))
-  }
   if (!nzchar(trimws(Sys.getenv("TF_CONFIG")))) {
     workshop_error(sprintf("--distribute multiworker reads the cluster from the environment variable TF_CONFIG, which is not set: set it on every machine, %s.", example))
   }
@@ -59,32 +47,15 @@ multiworker_cluster <- function(lesson) {
   list(workers = unlist(workers), index = whole_number(index, 0L), timeout = timeout)
 }
 
-# Where the model lives: one device, or, with --distribute mirrored, a copy on every device
-# (multiworker: on every machine, join_workers). Either way train() in steps.R then trains with its own loop.
-# MirroredStrategy gives each device a slice of every batch and adds up their gradients
-# before each update. On a machine with GPUs it takes all of them. With none, it splits
-# the CPU into config$logical_cpus logical devices, so the same code path runs, and is
-# tested, on a laptop. Call it after seed_everything and before any model is built: the
-# split must happen before TensorFlow starts its devices, so it is made once per process.
+# The default strategy, one device: what the lessons not yet written top to bottom still enter
+# (with(...$scope(), ...)) before they build a model. They take no --distribute any more; once none
+# calls this, it can go.
 distribution_strategy <- function(config) {
-  tf <- reticulate::import("tensorflow")
-  if (config$distribute == "none") return(tf$distribute$get_strategy())   # the default: what Keras uses anyway
-  if (config$distribute == "multiworker") return(join_workers(config))
-  if (is.null(STRATEGIES$mirrored)) {
-    if (length(tf$config$list_physical_devices("GPU")) == 0L) {
-      cpu <- tf$config$list_physical_devices("CPU")[[1L]]
-      tf$config$set_logical_device_configuration(
-        cpu, rep(list(tf$config$LogicalDeviceConfiguration()), config$logical_cpus))
-    }
-    STRATEGIES$mirrored <- tf$distribute$MirroredStrategy()
-    devices <- unlist(STRATEGIES$mirrored$extended$worker_devices)
-    cat(sprintf("MirroredStrategy: one copy of the model on each of %d devices: %s\n",
-                length(devices), paste(devices, collapse = ", ")))
-  }
-  STRATEGIES$mirrored
+  reticulate::import("tensorflow")$distribute$get_strategy()
 }
 
-# MultiWorkerMirroredStrategy across the machines TF_CONFIG names: one copy of the model on each.
+# MultiWorkerMirroredStrategy across the machines TF_CONFIG names: one copy of the model on each
+# (more_hardware calls it as workshop_join_workers(settings)).
 # TensorFlow waits for every worker forever by default, worker 0 included; the bound on that wait
 # (and on each all-reduce) is set through its private context, the only place it can be, so a
 # TensorFlow upgrade must re-test this (tests/cross/test_multiworker.py).
@@ -107,4 +78,13 @@ join_workers <- function(config) {
                 length(cluster$workers), cluster$index, cluster$workers[[cluster$index + 1L]]))
   }
   STRATEGIES$multiworker
+}
+
+# more_hardware's step on one copy of the model: the sums of its rows' accuracy and loss and, when
+# training, its share of the update. TensorFlow runs it in a thread per copy, and R code may run only
+# on R's main thread (reticulate aborts the process otherwise): so R takes this one function from
+# python/distribute.py, the same code as python/more_hardware.py writes out on its page.
+replica_step <- function(model, training) {
+  python_distribute <- reticulate::import_from_path("distribute", file.path(ROOT, "python"))
+  python_distribute$replica_step(model, training)
 }

@@ -35,14 +35,21 @@ do.call(Sys.setenv, as.list(RUNTIME_ENV))
 
 # A problem the user can fix; its message is one plain sentence.
 workshop_error <- function(message) {
+  LAST_ERROR$message <- message   # so a script's error handler knows it, and exits with 2
   stop(structure(class = c("workshop_error", "error", "condition"),
                  list(message = message, call = NULL)))
 }
+LAST_ERROR <- new.env()
+last_workshop_error <- function() LAST_ERROR$message %||% ""
 
 # reticulate embeds one Python per R session, and it must be the workshop's venv
-# (built from Debian's /usr/bin/python3.11, the Python whose libpython R loads).
+# (built from Debian's /usr/bin/python3.11, the Python whose libpython R loads). What Python
+# prints (Keras' summaries and epoch lines) goes through R's own output, so that a notebook,
+# RStudio's console and capture.output() all show it.
 use_workshop_python <- function() {
   python <- Sys.getenv("WORKSHOP_PYTHON", file.path(ROOT, ".venv", "bin", "python"))
+  if (isTRUE(PYTHON_CHOSEN$done) && identical(PYTHON_CHOSEN$python, python)) return(invisible(python))
+  if (!reticulate::py_available(initialize = FALSE)) Sys.setenv(RETICULATE_REMAP_OUTPUT_STREAMS = "1")
   if (!file.exists(python)) {
     workshop_error(sprintf(
       "The workshop's Python environment is missing (%s): run ./workshop setup in %s first.", python, ROOT))
@@ -61,8 +68,11 @@ use_workshop_python <- function() {
     workshop_error(sprintf(
       "reticulate picked the Python at %s instead of %s: unset RETICULATE_PYTHON and restart R.", active, python))
   }
+  PYTHON_CHOSEN$done <- TRUE
+  PYTHON_CHOSEN$python <- python
   invisible(python)
 }
+PYTHON_CHOSEN <- new.env()
 
 # For scripts: a workshop_error ends Rscript with one sentence; an interactive session keeps running.
 import_keras <- function() {
@@ -77,7 +87,8 @@ load_spec <- function() {
 }
 
 lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL,
-                          out = NULL, data_dir = NULL, distribute = "none") {
+                          out = NULL, data_dir = NULL, distribute = NULL) {
+  # distribute: NULL for the lesson's own, which is "none" but for more_hardware
   spec <- load_spec()
   lessons <- spec$lessons
   out <- out %||% file.path(ROOT, "outputs", "r", lesson)
@@ -100,11 +111,12 @@ lesson_config <- function(lesson, profile = "quick", dataset = NULL, seed = NULL
   # distribute.R lies above this module (it uses whole_number), out of its sight: fetched by name,
   # as Python imports it inside lesson_config.
   distribution <- as.environment("workshop:distribute")
+  if (!is.null(distribute) && !lesson %in% DISTRIBUTE_LESSONS) {
+    workshop_error(sprintf("%s trains on one device and takes no --distribute: training on several devices is the lesson more_hardware.", lesson))
+  }
+  distribute <- distribute %||% entry$distribute %||% "none"
   if (!distribute %in% distribution$DISTRIBUTIONS) {
     workshop_error(sprintf("Unknown distribution '%s': choose one of %s.", distribute, toString(distribution$DISTRIBUTIONS)))
-  }
-  if (distribute != "none" && lesson %in% names(distribution$ONE_DEVICE_LESSONS)) {
-    workshop_error(sprintf("%s trains on one device only: %s; use --distribute none.", lesson, distribution$ONE_DEVICE_LESSONS[[lesson]]))
   }
   if (distribute == "multiworker") distribution$multiworker_cluster(lesson)   # a lesson that cannot, or a bad TF_CONFIG: refused before any data is read
   config <- utils::modifyList(config, list(distribute = distribute, logical_cpus = spec$logical_cpus))
@@ -177,14 +189,63 @@ check_profile <- function(config) {
 
 `%||%` <- function(x, y) if (is.null(x)) y else x
 
+# A measured run time as a learner reads it: "about 20 s", "about 3 min".
+about_time <- function(seconds) {
+  if (seconds < 90) sprintf("about %d s", as.integer(seconds)) else sprintf("about %d min", as.integer(round(seconds / 60)))
+}
+
+# What --help prints: the same lines in both languages, each naming its own command.
+help_text <- function(lesson, language = "r") {
+  spec <- load_spec()
+  every <- c(spec$lessons_by_hand, spec$lessons)
+  if (!lesson %in% names(every)) workshop_error(sprintf("Unknown lesson '%s': choose one of %s.", lesson, toString(names(every))))
+  entry <- every[[lesson]]
+  times <- spec$run_seconds[[lesson]]
+  commands <- c(python = sprintf(".venv/bin/python python/%s.py", lesson), r = sprintf("Rscript R/%s.R", lesson))
+  lines <- c(sprintf("%s: %s.", lesson, entry$title),
+             sprintf("Usage: %s [options]   (the twin in the other language: %s)", commands[[language]],
+                     commands[[setdiff(names(commands), language)]]))
+  if (lesson %in% names(spec$lessons_by_hand)) {
+    lines <- c(lines, "It trains nothing; the one option:")
+  } else {
+    profiles <- vapply(names(entry$profiles), function(name) {
+      if (is.null(times[[name]])) name else sprintf("%s (%s on 2 cores)", name, about_time(times[[name]]))
+    }, "")
+    first <- entry$profiles$quick
+    lines <- c(lines, "Options, each at most once, as --key value or --key=value:",
+               sprintf("  --profile NAME   %s; the default is quick", paste(profiles, collapse = ", ")),
+               sprintf("  --dataset NAME   %s (the quick profile's is %s)", paste(entry$datasets, collapse = ", "), first$dataset),
+               sprintf("  --seed N         a whole number from 0 to %d (the quick profile's is %d)",
+                       MAX_SEED - (first$n_seeds %||% 1L) + 1L, as.integer(first$seed)),
+               "  --data-dir DIR   the folder holding the data and MANIFEST.sha256 (default shared_data)")
+    if (lesson %in% DISTRIBUTE_LESSONS) {
+      lines <- c(lines, sprintf("  --distribute HOW none, mirrored (a copy per device) or multiworker (a copy per machine); the default is %s",
+                                entry$distribute %||% "none"))
+    }
+  }
+  paste(c(lines, sprintf("  --out DIR        where results.json and the pictures go (default outputs/%s/%s)", language, lesson),
+          "  --help           this text"), collapse = "\n")
+}
+
+# The lessons that take --distribute: training on several devices or machines is taught in one place,
+# with its training loop written out; every other lesson trains with fit on one device.
+DISTRIBUTE_LESSONS <- c("more_hardware")
+
 # The options, each at most once, as --key value or --key=value; the same loop as Python's parse_cli.
+# --help prints help_text and ends the run.
 parse_cli <- function(lesson, args = commandArgs(trailingOnly = TRUE)) {
-  options <- c("profile", "dataset", "seed", "out", "data-dir", "distribute")
+  if (any(args %in% c("-h", "--help"))) {
+    cat(help_text(lesson, "r"), "\n", sep = "")
+    if (!interactive()) quit(save = "no", status = 0L)
+    return(invisible(NULL))
+  }
+  options <- c("profile", "dataset", "seed", "out", "data-dir", if (lesson %in% DISTRIBUTE_LESSONS) "distribute")
   values <- list()
   while (length(args) > 0L) {
     key <- sub("^--", "", sub("=.*$", "", args[[1L]]))
     if (!startsWith(args[[1L]], "--") || !key %in% options) {
-      workshop_error(sprintf("Unknown option '%s': use --%s.", args[[1L]], paste(options, collapse = ", --")))
+      why <- if (key == "distribute") "only the lesson more_hardware trains on several devices; " else ""
+      workshop_error(sprintf("Unknown option '%s': %suse --%s.", args[[1L]], why, paste(options, collapse = ", --")))
     }
     if (!is.null(values[[key]])) workshop_error(sprintf("The option '--%s' is given twice: give it once.", key))
     if (grepl("=", args[[1L]])) {
@@ -204,7 +265,7 @@ parse_cli <- function(lesson, args = commandArgs(trailingOnly = TRUE)) {
     }
   }
   config <- lesson_config(lesson, values$profile %||% "quick", values$dataset, values$seed,
-                          values$out, values[["data-dir"]], values$distribute %||% "none")
+                          values$out, values[["data-dir"]], values$distribute)
   check_out(config$out)
   config
 }

@@ -1,139 +1,206 @@
-# Lesson 4: a recurrent network forecasts the DAX, beside the persistence baseline (R).
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: R
+#     language: R
+#     name: ir
+# ---
+
+# %% [markdown]
+# # Lesson 4: a recurrent network forecasts the DAX, beside the persistence baseline (R)
 #
-# Its twin is python/rnn_forecaster.py: the same steps, in the same order, with the same names.
-# Run it from any folder:  Rscript R/rnn_forecaster.R --profile quick
+# **You will** turn a stock index into windows of daily changes, build a many-to-one recurrent
+# network that reads a window one day at a time and forecasts the next day's change, train it, and
+# then ask the only question that matters for a forecast: does it beat the naive one?
 #
-# The slides' stock-price example is a many-to-one RNN: many inputs, one output.
+# This file is a script and a notebook at once. Run it line by line in RStudio (Ctrl+Enter),
+# whole with `Rscript R/rnn_forecaster.R` (add `--profile full` for the real run, `--help` for the
+# options), or open it in JupyterLab and run it cell by cell. It is written in keras3's
+# vocabulary; its Python twin, `python/rnn_forecaster.py`, takes the same steps in the same order,
+# with the same names, and trains the very same network.
+
+# %%
+library(workshop)                               # the workshop's machinery (R/workshop.R) and keras3's names
+settings <- workshop_start("rnn_forecaster")    # the options, the spec's settings, one seed for R and Python
+
+# %% [markdown]
+# As in lesson 1, `workshop_start()` reads the chosen profile's settings from
+# `shared_data/spec.json` and seeds R, Python, NumPy and TensorFlow; `set_random_seed(42)` does
+# that in your project.
 #
-#     x(t-19)   x(t-18)          x(t)        the last 20 daily changes of the DAX
-#        |         |               |
-#      [ h ] --> [ h ] --> ... --> [ h ]      one SimpleRNN cell, unrolled over the window:
-#                                   |         h(t) = tanh(W_xh x(t) + W_hh h(t-1) + b)
-#                                 y(t+1)      one output, the next day's change: y = W_hy h(t) + c
+# ## 1. The data: daily changes, split by time
 #
-# The slides end with softmax(W_hy h), because their example is a classifier;
-# a forecast is a number, so the output here is linear.
+# The daily closes of the DAX, 1991 to 1998 (R's `EuStockMarkets`). The network sees day-to-day
+# **changes**, not prices: the DAX quadrupled in those years, so the test years lie far above any
+# price of the training years, while the changes stay in one range. Each input is a window of the
+# last 20 changes; its target is the change of the day after. The split is by time: the first 70%
+# of the days train, the next 15% validate, the last 15% test, so the network is never judged on a
+# day earlier than one it learned from.
+
+# %%
+data <- workshop_series_windows(settings)   # reads shared_data/series/ and checks it
+x_train <- data$x_train
+y_train <- data$y_train
+x_val <- data$x_val
+y_val <- data$y_val
+x_test <- data$x_test
+y_test <- data$y_test
+cat("training windows:", dim(x_train), " validation:", dim(x_val), " test:", dim(x_test), "\n")
+cat("the first window:", round(x_train[1, ], 2), "-> next change", round(y_train[[1]], 2), "\n")
+
+# %% [markdown]
+# ## 2. The model: many-to-one
 #
-# Why changes and not prices: the DAX quadrupled between 1991 and 1998, so the
-# test years lie far above anything the training years contain, and a network
-# fed raw prices would be asked to extrapolate. Day-to-day changes stay in one
-# range. The forecast of tomorrow's close is today's close plus the predicted
-# change, so its error in index points is the error of the change.
+# ```
+# x(t-19)   x(t-18)          x(t)        the last 20 daily changes
+#    |         |               |
+#  [ h ] --> [ h ] --> ... --> [ h ]      one SimpleRNN cell, unrolled over the window:
+#                               |         h(t) = tanh(W_xh x(t) + W_hh h(t-1) + b)
+#                             y(t+1)      one output, the next day's change: y = W_hy h(t) + c
+# ```
 #
-# The split is chronological (train, then validation, then test: no peeking at
-# the future), and the scaling is fitted on the training part only, inside the
-# model: a Normalization layer learns the mean and variance of the training
-# changes once, and an inverted one turns the output back into index points.
-# Refitting a scaler at forecast time, on the few rows at hand, is a known bug
-# this design rules out.
+# The slides end with a softmax, because their example is a classifier; a forecast is a number, so
+# the output here is linear. The scaling lives inside the model: a normalization layer learns the
+# mean and variance of the **training** changes once (`adapt()`), and an inverted one turns the
+# output back into index points. Refitting a scaler at forecast time, on the few rows at hand, is a
+# known bug this rules out. The model is written with the functional API (`keras_input()`, then
+# each layer piped onto the last output), because the two scaling layers are made and adapted first.
+
+# %%
+window <- settings$window
+scale <- layer_normalization(axis = NULL, name = "scale")       # one mean and one variance for all values
+scale |> adapt(data$train_changes)                               # the training part only
+unscale <- layer_normalization(axis = NULL, invert = TRUE, name = "unscale")
+unscale |> adapt(data$train_changes)
+
+inputs <- keras_input(shape = window, name = "changes")
+outputs <- inputs |>
+  scale() |>
+  layer_reshape(c(window, 1), name = "one_value_per_step") |>        # 20 steps of 1 value each
+  layer_simple_rnn(units = settings$units, name = "recurrent") |>    # many-to-one: only the last h(t) goes on
+  layer_dense(units = 1, name = "next_change") |>
+  unscale()                                                          # back to index points
+model <- keras_model(inputs, outputs, name = "rnn_forecaster")
+summary(model)
+
+# %% [markdown]
+# **Look at** the parameters: the SimpleRNN with h units on one value per step holds h x 1 input
+# weights, h x h recurrent weights and h biases, h(h + 1) + h, however long the window. The two
+# normalization layers hold their mean, variance and count, which are not trained.
 #
-# The honest yardstick is persistence: "tomorrow's close is today's close". On
-# a stock index it is very hard to beat, and the lesson says whether it was.
+# ## 3. Compile: the loss, the optimizer, the metrics
+#
+# A forecast is judged by its distance from the truth: the loss is the mean squared error, in
+# index points squared. RMSE (its root, in index points) and MAE (the mean absolute error) are
+# easier to read, so Keras reports them too. Adam at the spec's learning rate.
 
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
-source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
-keras <- import_keras()
-layers <- keras$layers
+# %%
+model |> compile(
+  optimizer = optimizer_adam(learning_rate = settings$learning_rate),
+  loss = "mse",
+  metrics = list(metric_root_mean_squared_error(name = "rmse"), metric_mean_absolute_error(name = "mae"))
+)
 
-LESSON <- "rnn_forecaster"
+# %% [markdown]
+# ## 4. Fit
+#
+# The training windows, in shuffled batches, with the validation years scored after every epoch.
+# **Look for** the validation RMSE: daily index changes are close to noise, so expect it to
+# flatten after a few epochs. More epochs do not find signal that is not there.
 
+# %%
+history <- model |> fit(
+  x_train, y_train,
+  validation_data = list(x_val, y_val),
+  epochs = settings$epochs,
+  batch_size = settings$batch_size,
+  verbose = 2
+)
 
-# Step 1. The model: scale with the training part's statistics, run the RNN over
-# the window, read one number off the last hidden state, unscale it.
-# One assignment per layer, not a pipe: R evaluates `layer()(x)` outside-in, which
-# would create the layers last to first and hand them other random seeds.
-build_model <- function(data, config) {
-  window <- as.integer(config$window)
-  scaling <- scaling_layers(data$train_changes)                    # adapted on the training part only
-  inputs <- keras$Input(shape = list(window), name = "changes")
-  x <- scaling$scale(inputs)
-  x <- layers$Reshape(c(window, 1L), name = "one_value_per_step")(x)
-  x <- layers$SimpleRNN(as.integer(config$units), name = "recurrent")(x)  # many-to-one: only the last h(t) goes on
-  x <- layers$Dense(1L, name = "next_change")(x)
-  outputs <- scaling$unscale(x)                                    # back to index points
-  keras$Model(inputs, outputs, name = LESSON)
-}
+# %%
+plot(history)
 
+# %% [markdown]
+# ## 5. Evaluate on the test years
+#
+# `evaluate()` scores the test windows with the compiled loss and metrics, in index points.
 
-# Step 2. Loss, optimiser and metrics: compile_forecaster, from the shared spec.
-# Step 3. Train on the early years, watching the validation years after every epoch:
-# train(), the loop every lesson shares (R/steps.R).
+# %%
+test_scores <- model |> evaluate(x_test, y_test, verbose = 0)
+round(unlist(test_scores), 4)
 
+# %% [markdown]
+# ## 6. Predict, and set the forecast beside persistence
+#
+# `predict()` gives the change for each test day; tomorrow's close is today's close plus it. The
+# honest yardstick is **persistence**, "tomorrow's close is today's close", a predicted change of
+# zero: on a stock index it is very hard to beat. Both are scored with the same Keras metrics
+# (`workshop_regression_scores()`), so the comparison is fair to the last digit.
 
-# Step 4. Judge it on the test years, beside persistence (a predicted change of zero).
-evaluate <- function(model, data, config) {
-  change <- model$predict(data$x_test, verbose = 0L)[, 1L]
-  scores <- regression_scores(data$y_test, change)
-  persistence <- persistence_scores(data)
-  forecast <- data$last_test + change
-  first <- seq_len(config$n_predictions)
-  list(
-    scores = list(
-      test = c(scores, list(n = length(data$y_test),
-                            rmse_skill = 1 - scores$rmse / persistence$rmse,   # > 0: better than persistence
-                            beats_persistence = scores$rmse < persistence$rmse)),
-      baseline = list(persistence_rmse = persistence$rmse, persistence_mae = persistence$mae),
-      predictions = list(day = I(data$day_test[first]),
-                         last_close = I(data$last_test[first]),
-                         actual_close = I(data$next_test[first]),
-                         forecast_close = I(forecast[first]))
-    ),
-    forecast = forecast
-  )
-}
+# %%
+predicted <- model |> predict(x_test, verbose = 0)   # one column: the change
+change <- predicted[, 1]
+forecast <- data$last_test + change                      # today's close plus the predicted change
+scores <- workshop_regression_scores(y_test, change)
+persistence <- workshop_persistence_scores(data)          # a predicted change of zero
+beats <- scores$rmse < persistence$rmse
+cat(sprintf("Test RMSE %.2f and MAE %.2f index points; persistence %.2f and %.2f: the RNN %s persistence.\n",
+            scores$rmse, scores$mae, persistence$rmse, persistence$mae, if (beats) "beats" else "does NOT beat"))
 
-verdict <- function(scores) {
-  test <- scores$test
-  base <- scores$baseline
-  beats <- if (test$beats_persistence) "beats" else "does NOT beat"
-  sprintf("Test RMSE %.2f and MAE %.2f index points; persistence %.2f and %.2f: the RNN %s persistence.",
-          test$rmse, test$mae, base$persistence_rmse, base$persistence_mae, beats)
-}
+# %% [markdown]
+# ## 7. Look at the forecast
+#
+# The test years with the actual close, the RNN's forecast and persistence, and their last 60
+# days up close. **Look for** the forecast line: it follows the actual one a day late, as
+# persistence does. A forecast plot without a baseline looks impressive for that very reason.
 
-
-# Step 5. Pictures: the learning curves (plot_history in R/helpers.R), and the test years with both forecasts.
-plot_forecast <- function(data, forecast, path, last_days = 60L) {
+# %%
+plot_forecast <- function(data, forecast, last_days = 60) {
   n <- length(forecast)
-  save_figure(path, 1100L, 400L, {
-    graphics::par(mfrow = c(1L, 2L))
-    for (keep in list(seq_len(n), (n - last_days + 1L):n)) {
-      day <- data$day_test[keep]
-      plot(day, data$next_test[keep], type = "l", col = "black", xlab = "trading day", ylab = "index points",
-           ylim = range(data$next_test[keep], forecast[keep], data$last_test[keep]),
-           main = if (length(keep) == n) "Test period (R)" else sprintf("Its last %d days (R)", last_days))
-      graphics::lines(day, forecast[keep], col = "steelblue")
-      graphics::lines(day, data$last_test[keep], lty = 3L, col = "darkorange")
-      graphics::legend("topleft", c("actual close", "RNN forecast", "persistence (yesterday)"),
-                       col = c("black", "steelblue", "darkorange"), lty = c(1L, 1L, 3L), bty = "n")
-    }
-  })
+  par(mfrow = c(1, 2))
+  for (keep in list(seq_len(n), (n - last_days + 1):n)) {
+    day <- data$day_test[keep]
+    plot(day, data$next_test[keep], type = "l", col = "black", xlab = "trading day", ylab = "index points",
+         ylim = range(data$next_test[keep], forecast[keep], data$last_test[keep]),
+         main = if (length(keep) == n) "Test period (R)" else sprintf("Its last %d days (R)", last_days))
+    lines(day, forecast[keep], col = "steelblue")
+    lines(day, data$last_test[keep], lty = 3, col = "darkorange")
+    legend("topleft", c("actual close", "RNN forecast", "persistence (yesterday)"),
+           col = c("black", "steelblue", "darkorange"), lty = c(1, 1, 3), bty = "n")
+  }
 }
 
+options(repr.plot.width = 11, repr.plot.height = 4)   # the notebook's picture size, in inches
+plot_forecast(data, forecast)
 
-main <- function(args = commandArgs(trailingOnly = TRUE)) {
-  clock <- stopwatch()
-  config <- parse_cli(LESSON, args)
-  data <- series_windows(config)
-  seed_everything(config$seed, config$threads)
-  with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
-    model <- build_model(data, config) |> compile_forecaster(config)
-  })
-  model$summary()
-  fit_clock <- stopwatch()
-  history <- train(model, data, config) |> history_lists()
-  fit_seconds <- fit_clock()
-  evaluated <- evaluate(model, data, config)
-  scores <- evaluated$scores
-  cat(verdict(scores), "\n")
-  path <- write_results(config, c(
-    list(lesson = LESSON), scores,
-    training_record(config, history, model, fit_seconds, clock())
-  ), plots = list(
-    training_curves.png = function(p) plot_history(history, p, "SimpleRNN", metrics = "rmse"),
-    forecast.png = function(p) plot_forecast(data, evaluated$forecast, p)
-  ))
-  cat("Results:", path, "\n")
-}
+# %% [markdown]
+# ## What to take away
+#
+# - A forecaster is trained like any Keras model: `compile()` with a regression loss (MSE),
+#   `fit()`, `evaluate()`, `predict()`. Only the data (windows, split by time) and the linear
+#   output differ.
+# - Keep the scaling inside the model, adapted on the training part only.
+# - Always report a baseline. On daily DAX changes persistence is hard to beat, and saying so is
+#   the honest result. Lesson 5 swaps the SimpleRNN for an LSTM and a GRU on the same data.
+#
+# ## The workshop's part: save the results, compare with Python
+#
+# `workshop_save()` writes everything above to `outputs/r/rnn_forecaster/results.json` with its
+# pictures; the Python twin writes the same file under `outputs/python/`, and
+# `./workshop compare rnn_forecaster` (or the last cell) sets the two side by side, value by value.
 
+# %%
+first <- seq_len(settings$n_predictions)
+workshop_save(list(
+  test = c(scores, list(n = length(y_test),
+                        rmse_skill = 1 - scores$rmse / persistence$rmse,   # > 0: better than persistence
+                        beats_persistence = beats)),
+  baseline = list(persistence_rmse = persistence$rmse, persistence_mae = persistence$mae),
+  predictions = list(day = I(data$day_test[first]), last_close = I(data$last_test[first]),
+                     actual_close = I(data$next_test[first]), forecast_close = I(forecast[first]))
+), model = model, history = history, plots = list(
+  forecast.png = list(function() plot_forecast(data, forecast), width = 1100, height = 400)
+))
 
-if (sys.nframe() == 0L) run_lesson(main)
+# %%
+workshop_compare()   # optional: once Python has run this lesson too

@@ -47,20 +47,39 @@ learner_line <- function(calls, path) {
   line
 }
 
+# A top-level `name <- value` (or `=`) to one of the named variables.
+assigns <- function(expr, names) {
+  is.call(expr) && as.character(expr[[1]]) %in% c("<-", "=") && is.name(expr[[2]]) && as.character(expr[[2]]) %in% names
+}
+
 run_job <- function(job) {
   path <- normalizePath(job$file)
   env <- new.env(parent = globalenv())
   line <- top_line <- NA_integer_
   if (isTRUE(job$keras)) load_workshop()
+  gate <- NULL   # a model the learner writes and trains: exercises/keras_job.py gates fit and scores it
+  if (!is.null(job$model)) {
+    load_workshop()
+    use_workshop_python()
+    gate <- reticulate::import_from_path("keras_job", file.path(root, "exercises"))
+    gate$install_gate(job$model)
+  }
+  model_answer <- function(json) list(status = "ok", values = list(model = jsonlite::fromJSON(json, simplifyVector = FALSE)))
   setTimeLimit(elapsed = job$time_limit, transient = TRUE)
   on.exit(setTimeLimit(elapsed = Inf))
   answer <- tryCatch(withCallingHandlers({
     exprs <- parse(path, keep.source = TRUE)   # as source() does, one top-level expression at a time,
     for (i in seq_along(exprs)) {              # so that an error there is known by its line too
+      if (isTRUE(job$assignments_only) && !assigns(exprs[[i]], job$names)) next   # a lesson's copy: the named lines only
       top_line <- attr(exprs, "srcref")[[i]][[1]]
       eval(exprs[[i]], env)
     }
     top_line <- NA_integer_
+    if (!is.null(gate)) {
+      model <- get0(job$model$name, envir = env, inherits = FALSE)
+      if (is.null(model)) return(list(status = "missing", name = job$model$name))
+      return(model_answer(gate$report(model, job$model)))
+    }
     if (!is.null(job$`function`)) {
       fn <- get0(job$`function`, envir = env, inherits = FALSE)
       if (!is.function(fn)) return(list(status = "missing", name = job$`function`))
@@ -76,6 +95,7 @@ run_job <- function(job) {
     if (is.na(line)) line <<- top_line
   }),
   error = function(e) {
+    if (!is.null(gate) && nzchar(gate$stopped())) return(model_answer(gate$stopped()))   # stopped before training
     message <- conditionMessage(e)
     if (grepl("reached (elapsed|CPU) time limit", message)) return(list(status = "timeout"))
     parse_line <- regmatches(message, regexec(":([0-9]+):[0-9]+:", message))[[1]]

@@ -1,8 +1,5 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: R:percent
-#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: R
 #     language: R

@@ -1,8 +1,5 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python

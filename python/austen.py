@@ -1,319 +1,198 @@
-"""Lesson 8: a character language model on Jane Austen against a Kneser-Ney n-gram (Python).
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
 
-Its twin is R/austen.R: the same steps, in the same order, with the same names.
-Run it from any folder:  .venv/bin/python python/austen.py --profile quick
+# %% [markdown]
+# # Lesson 8: a character language model on Jane Austen, against a Kneser-Ney n-gram (Python)
+#
+# **You will** train a recurrent network to predict the next character of Jane Austen's novels,
+# measure it in bits per character against a strong classical yardstick, and let it write. A GRU
+# reads a window of characters and, at every position, predicts the one that comes next:
+# many-to-many while it trains, one-to-many when it writes (each character it draws is fed back in).
+#
+# ```
+#     "I"  " "  "a"  "m"        characters in, as ids 0..V-1 (0: one the training novels never use)
+#      |    |    |    |
+#     [e]  [e]  [e]  [e]        Embedding: a learned vector of E numbers per character
+#      |    |    |    |
+#     [h]->[h]->[h]->[h]        GRU: the state carries what was read so far
+#      |    |    |    |
+#     " "  "a"  "m"  " "        Dense(V): scores of every character, the next one's
+# ```
+#
+# This file is a script and a notebook at once: run it whole with `.venv/bin/python python/austen.py`
+# (`--profile full` for the real run, `--help` for the options), or cell by cell in JupyterLab. Its
+# R twin, `R/austen.R`, takes the same steps in the same order and trains the very same network.
 
-Next-token prediction, one character at a time. A GRU reads a window of characters and, at
-every position, predicts the character that comes next: many-to-many with equal lengths while
-it trains, one-to-many when it writes (each character it samples is fed back in).
+# %%
+import workshop                       # the workshop's machinery (python/workshop.py), not Keras
+settings = workshop.start("austen")   # the options, the spec's settings, one seed for Python and R
 
-    "I"  " "  "a"  "m"        characters in, as ids 0..V-1 (0: one the training novels never use)
-     |    |    |    |
-    [e]  [e]  [e]  [e]        Embedding: a learned vector of E numbers per character
-     |    |    |    |
-    [h]->[h]->[h]->[h]        GRU: the state carries what was read so far
-     |    |    |    |
-    " "  "a"  "m"  " "        Dense(V): scores of every character, the next one's
-
-Characters, not words, for three reasons a learner can check in this file: the vocabulary is
-82 symbols, so the softmax over it is cheap on two CPU cores (a word model's 12,000-way softmax
-is the whole cost); a held-out novel brings no unknown tokens (its names are new words, but old
-letters); and both languages cut text into characters the same way, code point by code point.
-The price: bits per character are harder to feel than a word perplexity, and a character model
-must learn spelling before it can learn anything else.
-
-The split is by book. Four novels train (Sense and Sensibility, Pride and Prejudice, Mansfield
-Park, Emma: the four Austen published in her lifetime), Northanger Abbey validates (it picks the
-n-gram's order and discounts), and Persuasion, her last novel, tests: read once, at the end.
-
-The yardsticks, computed by the same NumPy calls in both languages:
-- a unigram model, the characters' frequencies (add-one smoothed);
-- interpolated modified Kneser-Ney (Chen and Goodman 1998): counts of every n-gram up to the
-  spec's max_order, three discounts per order from the counts of counts, continuation counts for
-  the lower orders, and the order and a discount scale chosen on the validation novel.
-After training, a third: the mixture of network and n-gram, its weight chosen on the validation
-novel too. It is not the target (the network alone must beat the n-gram), but it shows what each knows.
-"""
 import json
-import re
 
-import numpy as np
-
-import helpers  # sets TensorFlow's environment, so it comes before keras
-import datasets
 import keras
-import tensorflow as tf
-from helpers import WorkshopError
+import matplotlib.pyplot as plt
+import numpy as np
 from keras import layers
-from austen_ngram import (bits, choose_mixture, choose_ngram, kn_counts, kn_discounts, kn_level,  # noqa: F401
-                          kn_probabilities, kn_step, mix, ngram_keys, unigram_probabilities)
 
-LESSON = "austen"
-TEXT_DIR = datasets.NOVELS_DIR
+# %% [markdown]
+# ## 1. The data: characters as ids, in windows
+#
+# Characters, not words: 82 symbols make a cheap softmax, a new novel brings no unknown tokens,
+# and both languages cut text the same way, code point by code point. The split is by book: four
+# novels train, *Northanger Abbey* validates, *Persuasion*, her last, tests. The workshop reads
+# and checks the novels; each character becomes its id (0 for one the training novels never use).
+#
+# The network learns from windows: the input is a run of characters, the target the same run one
+# character later. The validation windows overlap, and each is scored only after a burn-in of
+# context, so no character is predicted from nothing.
 
+# %%
+novels = workshop.read_novels(settings)
+split, V = settings["split"], novels["V"]
+print(V, "ids:", repr(workshop.decode(np.arange(1, V), novels["vocabulary"])))
+x_train, y_train = workshop.train_windows(novels, settings)
+x_val, y_val, _ = workshop.eval_windows(novels["ids"][split["val"]], settings, settings["eval_chars"])
+x_val, y_val = x_val[:settings["val_windows"]], y_val[:settings["val_windows"]]
+print("x_train", x_train.shape, "x_val", x_val.shape)
+print(repr(workshop.decode(x_train[0, :40], novels["vocabulary"])))
+print(repr(workshop.decode(y_train[0, :40], novels["vocabulary"])))
 
-# Step 1. The data: six checked novels, split by book, as code points and then ids.
-def read_book(config, name):
-    """One novel's text (datasets.read_novel checks it) as an int64 array of Unicode code points."""
-    text = datasets.read_novel(config, name)
-    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+# %% [markdown]
+# ## 2. The yardstick: a Kneser-Ney n-gram
+#
+# Before the network, the classical answer: count every run of up to `max_order` characters in the
+# training novels and predict from the longest context seen, backing off to shorter ones
+# (interpolated modified Kneser-Ney). Its order and discount scale are chosen on the validation
+# novel. NumPy does every count and logarithm, in both languages; the code is in
+# `python/austen_ngram.py`. The network's target: a perplexity 10% below this n-gram's on *Persuasion*.
 
+# %%
+counts, chosen = workshop.fit_ngram(novels, settings)
+print(f"n-gram: order {chosen['order']}, discount scale {chosen['scale']:g}, "
+      f"validation {chosen['val_bpc']:.3f} bits per character")
 
-def check_split(config):
-    """Four training novels, one for validation, one for testing: all in the data, none twice."""
-    split, books = config["split"], config["books"]
-    for part in ("val", "test"):
-        if split[part] not in books:
-            word = "validation" if part == "val" else "test"
-            raise WorkshopError(f"The {word} novel '{split[part]}' named in shared_data/spec.json is not one of "
-                                f"the novels in shared_data/{TEXT_DIR}/: choose one of {', '.join(books)}.")
-    for name in split["train"]:
-        if name not in books:
-            raise WorkshopError(f"The training novel '{name}' named in shared_data/spec.json is not one of "
-                                f"the novels in shared_data/{TEXT_DIR}/: choose one of {', '.join(books)}.")
-    named = [*split["train"], split["val"], split["test"]]
-    if len(set(named)) != len(named):
-        raise WorkshopError("shared_data/spec.json names a novel twice in its split: train, validate and test "
-                            "on different books.")
-    if config["window"] <= config["burn_in"]:
-        raise WorkshopError(f"shared_data/spec.json sets the window to {config['window']} characters, not more "
-                            f"than the burn-in of {config['burn_in']}: use a longer window.")
-
-
-def load_novels(config):
-    """Every novel of the split as ids: 1..V-1 for the training novels' characters, 0 for any other."""
-    check_split(config)
-    split = config["split"]
-    names = [*split["train"], split["val"], split["test"]]
-    points = {name: read_book(config, name) for name in names}
-    vocabulary = np.unique(np.concatenate([points[name] for name in split["train"]]))   # sorted code points
-    ids = {}
-    for name in names:
-        where = np.searchsorted(vocabulary, points[name])
-        where = np.minimum(where, len(vocabulary) - 1)
-        ids[name] = np.where(vocabulary[where] == points[name], where + 1, 0)
-    val_length = min(len(ids[split["val"]]), config["eval_chars"] or len(ids[split["val"]]))
-    if config["window"] + 1 > val_length:
-        raise WorkshopError(f"The window of {config['window']} characters is longer than the validation text "
-                            f"({val_length} characters of {split['val']}): use a shorter window in the spec.")
-    return {"ids": ids, "vocabulary": vocabulary, "names": names, "V": len(vocabulary) + 1}
+# %% [markdown]
+# ## 3. The model: Embedding, GRU, Dense
+#
+# `Embedding` gives each character a learned vector of E numbers. The GRU, with
+# `return_sequences=True`, hands on its state at every position, and `Dense(V)` turns each state
+# into V scores for the next character (logits: the softmax is in the loss). The input length is
+# `None`, so the same model reads windows in training and one character at a time when it writes.
+# Beside it, the same network fed one-hot vectors, built only to be counted.
 
 
-def decode(ids, vocabulary):
-    """Ids back to text; 0, a character the training novels never use, becomes U+FFFD."""
-    points = np.where(np.asarray(ids) > 0, vocabulary[np.maximum(np.asarray(ids) - 1, 0)], 0xFFFD)
-    return "".join(chr(int(p)) for p in points)
-
-
-def encode(text, vocabulary):
-    points = np.array([ord(c) for c in text], dtype=np.int64)
-    where = np.minimum(np.searchsorted(vocabulary, points), len(vocabulary) - 1)
-    return np.where(vocabulary[where] == points, where + 1, 0)
-
-
-def train_windows(novels, config):
-    """Non-overlapping windows of each training novel: inputs ids[s:s+W], targets ids[s+1:s+W+1].
-
-    A profile may keep n_windows of them, spread evenly (integer arithmetic, so both languages agree).
-    """
-    w = config["window"]
-    x, y = [], []
-    for name in config["split"]["train"]:
-        ids = novels["ids"][name]
-        starts = np.arange((len(ids) - 1) // w) * w
-        x.append(ids[starts[:, None] + np.arange(w)])
-        y.append(ids[starts[:, None] + np.arange(w) + 1])
-    x, y = np.concatenate(x), np.concatenate(y)
-    if config["n_windows"] is not None and config["n_windows"] < len(x):
-        keep = (np.arange(config["n_windows"]) * len(x)) // config["n_windows"]
-        x, y = x[keep], y[keep]
-    return x.astype(np.int32), y.astype(np.int32)
-
-
-def eval_windows(ids, config, limit):
-    """Windows for scoring a novel: each scores its last W - burn_in targets, after burn_in of context,
-    so every scored character is predicted from at least burn_in characters before it."""
-    w, burn = config["window"], config["burn_in"]
-    length = min(len(ids), limit or len(ids))
-    stride = w - burn
-    starts = np.arange((length - 1 - w) // stride + 1) * stride
-    x = ids[starts[:, None] + np.arange(w)]
-    y = ids[starts[:, None] + np.arange(w) + 1]
-    positions = (starts[:, None] + np.arange(burn, w) + 1).ravel()   # the scored targets, in order
-    return x.astype(np.int32), y.astype(np.int32), positions
-
-
-# Step 2. The yardsticks, in python/austen_ngram.py (NumPy does every count, sum and logarithm,
-# in both languages): ngram_keys, kn_counts, kn_discounts, kn_level, kn_step, kn_probabilities,
-# bits, unigram_probabilities and choose_ngram.
-
-
-# Step 3. Two encodings of the input, and the model.
-def build_model(V, config):
+# %%
+def build_model(V):
     inputs = keras.Input(shape=(None,), dtype="int32", name="characters")
-    x = layers.Embedding(V, config["embedding_dim"], name="embedding")(inputs)
-    x = layers.GRU(config["units"], return_sequences=True, name="recurrent")(x)   # one state per position
-    outputs = layers.Dense(V, name="next_character")(x)   # scores (logits); the softmax is in the loss
+    x = layers.Embedding(V, settings["embedding_dim"], name="embedding")(inputs)
+    x = layers.GRU(settings["units"], return_sequences=True, name="recurrent")(x)   # one state per position
+    outputs = layers.Dense(V, name="next_character")(x)   # scores (logits)
     return keras.Model(inputs, outputs, name="char_gru")
 
 
-def build_one_hot_model(V, config):
-    """The same network fed one-hot vectors: built to be counted, not trained."""
+def build_one_hot_model(V):
     inputs = keras.Input(shape=(None,), dtype="int32", name="characters")
     x = layers.CategoryEncoding(V, output_mode="one_hot", name="one_hot")(inputs)
-    x = layers.GRU(config["units"], return_sequences=True, name="recurrent")(x)
+    x = layers.GRU(settings["units"], return_sequences=True, name="recurrent")(x)
     outputs = layers.Dense(V, name="next_character")(x)
     return keras.Model(inputs, outputs, name="char_gru_one_hot")
 
 
-def encodings(V, model, one_hot, novels, config):
-    """One-hot against Embedding: what each costs, for characters and for the words of the same novels."""
-    words = set()   # the training novels' words: runs of the letters A-Z, lower-cased
-    for name in config["split"]["train"]:
-        words.update(re.sub("[^A-Za-z]+", " ", decode(novels["ids"][name], novels["vocabulary"])).lower().split())
-    gru_input = 3 * config["units"] * V   # the GRU's input kernel: V rows, one per one-hot position
-    return {"vocabulary_size": V, "one_hot_floats_per_token": V, "embedding_floats_per_token": config["embedding_dim"],
-            "embedding_params": V * config["embedding_dim"],
-            "gru_input_kernel_one_hot": gru_input,
-            "gru_input_kernel_embedding": 3 * config["units"] * config["embedding_dim"],
-            "params_embedding_model": int(model.count_params()), "params_one_hot_model": int(one_hot.count_params()),
-            "word_vocabulary_size": len(words), "word_one_hot_floats_per_window": len(words) * config["window"]}
+model = build_model(V)
+one_hot = build_one_hot_model(V)
+model.summary()
+print("one-hot input instead:", one_hot.count_params(), "parameters; with the Embedding:", model.count_params())
+
+# %% [markdown]
+# **Look at** the GRU's input kernel: 3 x units rows per input number, so E numbers per character
+# cost far less than V one-hot positions would; for words instead of characters, V would be many
+# thousands.
+#
+# ## 4. Compile and fit
+#
+# The targets are character ids, the model gives logits: sparse categorical cross-entropy with
+# `from_logits=True`. Adam's learning rate falls along a cosine to 0 over all the steps, and the
+# gradient's norm is clipped: a recurrent network's gradients can explode.
+
+# %%
+steps = int(np.ceil(len(x_train) / settings["batch_size"])) * settings["epochs"]
+schedule = keras.optimizers.schedules.CosineDecay(settings["learning_rate"], decay_steps=steps)
+model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=schedule, clipnorm=settings["clipnorm"]),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+)
+history = model.fit(
+    x_train, y_train, validation_data=(x_val, y_val),
+    epochs=settings["epochs"], batch_size=settings["batch_size"], shuffle=True, verbose=2,
+)
+
+# %% [markdown]
+# ## 5. Evaluate: bits per character on every novel
+#
+# The loss is in nats per character; divided by ln 2 it is bits per character, and 2 to that power
+# is the perplexity. The workshop scores every novel the same way for the network, the n-gram, a
+# unigram (the characters' frequencies) and a mixture of network and n-gram (its weight chosen on
+# the validation novel), all on the same characters. **Look for** the test novel's row: does the
+# network beat the n-gram?
+
+# %%
+val_loss = model.evaluate(x_val, y_val, batch_size=settings["eval_batch"], verbose=0)
+print(f"validation loss {val_loss:.4f} nats = {val_loss / np.log(2):.4f} bits per character")
+per_novel, speed, mixture = workshop.score_novels(model, novels, counts, chosen, settings)
+print(f"{'novel':<24}{'part':<12}{'unigram':>9}{'n-gram':>9}{'network':>9}{'mixture':>9}   bits per character")
+for name, row in per_novel.items():
+    print(f"{name:<24}{row['part']:<12}{row['unigram_bpc']:9.3f}{row['ngram_bpc']:9.3f}"
+          f"{row['network_bpc']:9.3f}{row['mixture_bpc']:9.3f}")
+scored = per_novel[split["test"]]
+reduction = 1 - scored["network_perplexity"] / scored["ngram_perplexity"]
+print(f"On {split['test']} the network's perplexity is {abs(100 * reduction):.1f}% "
+      f"{'lower' if reduction >= 0 else 'HIGHER'} than the n-gram's (target: 10% lower, {'met' if reduction >= 0.10 else 'NOT met'}).")
+
+# %% [markdown]
+# ## 6. Predict, then write
+#
+# A softmax layer on top of the trained model turns its scores into probabilities of the next
+# character. We look at the first characters of the test novel: the truth, the network's top pick
+# and its probability of the truth, beside the n-gram's.
+#
+# To write, the workshop calls the trained layers one character at a time from a fixed prompt,
+# carrying the GRU's state, and draws each next character from the softmax at three temperatures
+# (below 1: safer, above 1: wilder), with TensorFlow's stateless random draws: the same text in
+# Python and R.
+
+# %%
+burn = settings["burn_in"]
+x_first, y_first, positions = workshop.eval_windows(novels["ids"][split["test"]], settings, settings["window"] + 1)
+first = positions[:settings["n_predictions"]]
+probability_model = keras.Model(model.input, layers.Activation("softmax")(model.output))
+p = probability_model.predict(x_first[:1], verbose=0)[0, burn:burn + len(first)].astype(np.float64)
+truth = y_first[0, burn:burn + len(first)]
+predictions = {"position": first, "truth": workshop.decode(truth, novels["vocabulary"]),
+               "network_top": workshop.decode(p.argmax(axis=1), novels["vocabulary"]),
+               "network_p_truth": p[np.arange(len(first)), truth],
+               "ngram_p_truth": workshop.kn_probabilities(counts, chosen["order"], chosen["scale"],
+                                                          novels["ids"][split["test"]], first)}
+print("truth:      ", repr(predictions["truth"]))
+print("network top:", repr(predictions["network_top"]))
+generated = workshop.generate(model, novels, settings)
+for temperature, text in generated.items():
+    print(f"--- temperature {temperature}:\n{text}")
+
+# %% [markdown]
+# ## 7. Look at the embedding
+#
+# Each character's learned vector: its nearest neighbours by cosine similarity, and all of them on
+# the plane of their first two principal components. **Look for** the vowels together, and capital
+# letters near their small ones.
 
 
-# Step 4. Train, then score every novel (nats from TensorFlow, summed by NumPy).
-def fit(model, x, y, val, config):
-    """Adam, its learning rate falling along a cosine from the spec's value to 0 over all the steps,
-    the gradient's norm clipped (a recurrent network's gradients can explode)."""
-    n_steps = -(-len(x) // config["batch_size"]) * config["epochs"]
-    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=n_steps)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule, clipnorm=config["clipnorm"]),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    history = model.fit(x, y, validation_data=val, epochs=config["epochs"], batch_size=config["batch_size"],
-                        shuffle=True, verbose=2)
-    return helpers.history_lists(history)
-
-
-def network_nats(model, x, y, config):
-    """-ln p of each scored target, window by window: Keras' compiled predict gives the scores
-    (float32), TensorFlow the log-softmax, NumPy the float64 copy."""
-    burn, b, parts = config["burn_in"], config["eval_batch"], []
-    for i in range(0, len(x), 8 * b):
-        logits = np.asarray(model.predict(x[i:i + 8 * b], batch_size=b, verbose=0), dtype=np.float32)
-        nll = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y[i:i + 8 * b], logits=logits)
-        parts.append(np.asarray(nll.numpy()[:, burn:], dtype=np.float64).ravel())
-    return np.concatenate(parts)
-
-
-def score_novels(model, novels, counts, chosen, config):
-    """Bits per character and perplexity of the network, the chosen n-gram, the unigram and the
-    mixture of network and n-gram (its weight chosen on the validation novel), per novel, all on
-    the same scored characters."""
-    train_ids = np.concatenate([novels["ids"][n] for n in config["split"]["train"]])
-    scores, probs, speed = {}, {}, {"network_seconds": 0.0, "ngram_seconds": 0.0, "chars": 0}
-    for name in novels["names"]:
-        ids = novels["ids"][name]
-        limit = config["eval_chars"] if name in (config["split"]["val"], config["split"]["test"]) else config["eval_train_chars"]
-        x, y, positions = eval_windows(ids, config, limit)
-        clock = helpers.stopwatch()
-        nats = network_nats(model, x, y, config)
-        speed["network_seconds"] += clock()
-        clock = helpers.stopwatch()
-        p_ngram = kn_probabilities(counts, chosen["order"], chosen["scale"], ids, positions)
-        speed["ngram_seconds"] += clock()
-        speed["chars"] += len(positions)
-        probs[name] = (np.exp(-nats), p_ngram)
-        row = {"n_chars": int(len(positions)),
-               "network_bpc": float(np.mean(nats) / np.log(2.0)),
-               "ngram_bpc": bits(p_ngram),
-               "unigram_bpc": bits(unigram_probabilities(train_ids, novels["V"], ids, positions))}
-        for model_name in ("network", "ngram", "unigram"):
-            row[f"{model_name}_perplexity"] = float(np.exp2(row[f"{model_name}_bpc"]))
-        row["part"] = ("train" if name in config["split"]["train"] else
-                       "validation" if name == config["split"]["val"] else "test")
-        scores[name] = row
-    mixture = choose_mixture(*probs[config["split"]["val"]], config["mixture_steps"])
-    for name, row in scores.items():
-        row["mixture_bpc"] = bits(mix(*probs[name], mixture["weight"]))
-        row["mixture_perplexity"] = float(np.exp2(row["mixture_bpc"]))
-    return scores, speed, mixture
-
-
-# Step 5. Writing: sampling inside TensorFlow with stateless random ops, the same bits in both languages.
-def generate(model, novels, config):
-    """From the fixed prompt, one row per temperature, n_generate characters each. The trained
-    layers are called one character at a time: the GRU's cell carries its state from step to step,
-    so the text it writes may grow longer than the training window."""
-    embed, cell, dense = (model.get_layer(name) for name in ("embedding", "recurrent", "next_character"))
-    rows = len(config["temperatures"])
-    temperatures = tf.constant(np.array(config["temperatures"], dtype=np.float32)[:, None])
-    prompt = encode(config["prompt"], novels["vocabulary"])
-    state = tf.zeros((rows, config["units"]))
-    written = []
-    for step in range(len(prompt) - 1 + config["n_generate"]):
-        current = np.full(rows, prompt[step], dtype=np.int32) if step < len(prompt) else written[-1]
-        output, state = cell.cell(embed(current), state, training=False)
-        if step >= len(prompt) - 1:   # from the prompt's last character on, each output is sampled
-            seed = tf.constant([config["seed"], step], dtype=tf.int64)
-            drawn = tf.random.stateless_categorical(dense(output) / temperatures, 1, seed=seed, dtype=tf.int32)
-            written.append(drawn.numpy()[:, 0])
-    texts = np.concatenate([np.repeat(prompt[None, :], rows, axis=0), np.stack(written, axis=1)], axis=1)
-    return {f"{t:g}": decode(row, novels["vocabulary"]) for t, row in zip(config["temperatures"], texts)}
-
-
-# Step 6. The embedding, looked at: nearest neighbours by cosine, and the plane of its first two
-# principal components (NumPy's SVD, the same LAPACK call in both languages).
-def embedding_view(model, novels, config):
-    e = np.ascontiguousarray(model.get_layer("embedding").get_weights()[0], dtype=np.float64)
-    unit = e / np.sqrt(np.sum(e * e, axis=1))[:, None]
-    similarity = np.matmul(unit, np.ascontiguousarray(unit.T))
-    labels = [decode([i], novels["vocabulary"]) for i in range(novels["V"])]
-    neighbours = {}
-    for char in config["neighbour_chars"]:
-        i = int(encode(char, novels["vocabulary"])[0])
-        order = [j for j in np.argsort(-similarity[i], kind="stable") if j != i][:config["n_neighbours"]]
-        neighbours[char] = {"chars": [labels[j] for j in order], "cosine": [float(similarity[i, j]) for j in order]}
-    centred = np.ascontiguousarray(e - np.mean(e, axis=0))
-    u, s, _ = np.linalg.svd(centred, full_matrices=False)
-    plane = np.ascontiguousarray(u[:, :2] * s[:2])
-    return {"neighbours": neighbours, "labels": labels, "projection": plane.tolist(),
-            "explained": (s[:2] ** 2 / np.sum(s ** 2)).tolist()}
-
-
-def predictions(model, novels, counts, chosen, config):
-    """The first n_predictions scored characters of the test novel: the truth, the network's top pick
-    and its probability of the truth, and the n-gram's probability of the truth."""
-    ids = novels["ids"][config["split"]["test"]]
-    x, y, positions = eval_windows(ids, config, config["window"] + 1)
-    first = positions[:config["n_predictions"]]
-    logits = np.asarray(model.predict(x[:1], verbose=0), dtype=np.float32)
-    p = tf.nn.softmax(logits)[0, config["burn_in"]:config["burn_in"] + len(first)].numpy().astype(np.float64)
-    truth = ids[first]
-    return {"position": first.tolist(), "truth": decode(truth, novels["vocabulary"]),
-            "network_top": decode(np.argmax(p, axis=1), novels["vocabulary"]),
-            "network_p_truth": np.take_along_axis(p, truth[:, None], axis=1).ravel().tolist(),
-            "ngram_p_truth": kn_probabilities(counts, chosen["order"], chosen["scale"], ids, first).tolist()}
-
-
-def summary_table(results):
-    lines = [f"{'novel':<24}{'part':<12}{'chars':>9}{'unigram':>9}{'n-gram':>9}{'network':>9}{'mixture':>9}"
-             f"   bits per character"]
-    for name, row in results["per_novel"].items():
-        lines.append(f"{name:<24}{row['part']:<12}{row['n_chars']:>9}{row['unigram_bpc']:9.3f}"
-                     f"{row['ngram_bpc']:9.3f}{row['network_bpc']:9.3f}{row['mixture_bpc']:9.3f}")
-    t = results["test"]
-    better = t["perplexity_reduction"] >= 0
-    lines.append(f"On the test novel the network's perplexity is {abs(100 * t['perplexity_reduction']):.1f}% "
-                 f"{'lower' if better else 'HIGHER'} than the order-{results['baseline']['ngram']['order']} Kneser-Ney "
-                 f"n-gram's ({abs(t['bpc_below_ngram']):.3f} bits per character {'fewer' if better else 'more'}); "
-                 f"the target is 10% lower: {'met' if t['target_met'] else 'NOT met'}.")
-    lines.append(f"Mixed with the n-gram (weight {results['baseline']['mixture']['weight']:g} on the network), "
-                 f"the perplexity is {100 * t['mixture_reduction']:.1f}% below the n-gram's.")
-    return "\n".join(lines)
-
-
-# Step 7. Pictures: the learning curve and the embedding's plane.
-def plot_projection(view, path):
-    plt = helpers.pyplot()
+# %%
+def plot_projection(view):
     fig, ax = plt.subplots(figsize=(7, 6))
     plane = np.array(view["projection"])
     ax.scatter(plane[:, 0], plane[:, 1], s=4, color="lightgrey")
@@ -321,67 +200,48 @@ def plot_projection(view, path):
         ax.annotate(json.dumps(label)[1:-1] or "?", (a, b), fontsize=8, ha="center", va="center")
     ax.set(xlabel="first principal component", ylabel="second principal component",
            title="The characters' embedding, projected (Python)")
-    helpers.save_figure(fig, path)
+    return fig
 
 
-def main(argv=None):
-    clock = helpers.stopwatch()
-    config = helpers.parse_cli(LESSON, argv)
-    novels = load_novels(config)
-    split, V = config["split"], novels["V"]
-    ngram_clock = helpers.stopwatch()
-    counts = kn_counts(np.concatenate([novels["ids"][n] for n in split["train"]]), config["max_order"], V)
-    _, _, val_positions = eval_windows(novels["ids"][split["val"]], config, config["eval_chars"])
-    chosen = choose_ngram(counts, novels["ids"][split["val"]], val_positions, config)
-    ngram_seconds = ngram_clock()
-    x, y = train_windows(novels, config)
-    vx, vy, _ = eval_windows(novels["ids"][split["val"]], config, config["eval_chars"])
-    helpers.seed_everything(config["seed"], config["threads"])
-    model = build_model(V, config)
-    one_hot = build_one_hot_model(V, config)
-    fit_clock = helpers.stopwatch()
-    history = fit(model, x, y, (vx[:config["val_windows"]], vy[:config["val_windows"]]), config)
-    fit_seconds = fit_clock()
-    per_novel, speed, mixture = score_novels(model, novels, counts, chosen, config)
-    gen_clock = helpers.stopwatch()
-    generated = generate(model, novels, config)
-    gen_seconds = gen_clock()
-    view = embedding_view(model, novels, config)
-    test = per_novel[split["test"]]
-    results = {
-        "history": history, "per_novel": per_novel,
-        "test": {"novel": split["test"], "network_bpc": test["network_bpc"], "ngram_bpc": test["ngram_bpc"],
-                 "bpc_below_ngram": test["ngram_bpc"] - test["network_bpc"],
-                 "perplexity_reduction": 1 - test["network_perplexity"] / test["ngram_perplexity"],
-                 "target_met": bool(1 - test["network_perplexity"] / test["ngram_perplexity"] >= 0.10),
-                 "mixture_bpc": test["mixture_bpc"],
-                 "mixture_reduction": 1 - test["mixture_perplexity"] / test["ngram_perplexity"]},
-        "baseline": {"ngram": chosen, "mixture": mixture,
-                     "unigram": {"smoothing": "add-one"}},
-        "vocabulary": {"size": V, "chars": decode(np.arange(1, V), novels["vocabulary"]),
-                       "unknown": {n: int(np.sum(novels["ids"][n] == 0)) for n in novels["names"]}},
-        "encodings": encodings(V, model, one_hot, novels, config),
-        "generated": generated, "embedding": view,
-        "predictions": predictions(model, novels, counts, chosen, config),
-    }
-    print(summary_table(results))
-    for t, text in generated.items():
-        print(f"--- temperature {t}:\n{text}")
-    path = helpers.write_results(config, {
-        "lesson": LESSON, "config": config, **results,
-        "model": helpers.model_summary(model), "weights_sha256": helpers.weights_sha256(model),
-        "timings": {"fit_seconds": fit_seconds, "total_seconds": clock(), "ngram_fit_seconds": ngram_seconds,
-                    "train_chars_per_second": len(x) * x.shape[1] * config["epochs"] / fit_seconds,
-                    "network_eval_chars_per_second": speed["chars"] / speed["network_seconds"],
-                    "ngram_eval_chars_per_second": speed["chars"] / speed["ngram_seconds"],
-                    "generate_chars_per_second": config["n_generate"] * len(config["temperatures"]) / gen_seconds},
-        "versions": helpers.versions(),
-    }, plots={
-        "learning_curve.png": lambda p: helpers.plot_history(history, p, "Character GRU", metrics=("loss",)),
-        "embedding_plane.png": lambda p: plot_projection(view, p),
-    })
-    print(f"Results: {path}")
+view = workshop.embedding_view(model, novels, settings)
+for char, found in view["neighbours"].items():
+    print(json.dumps(char), "->", " ".join(json.dumps(c) for c in found["chars"]))
+plot_projection(view)
+plt.show()
 
+# %% [markdown]
+# ## What to take away
+#
+# - A language model is many-to-many: a target at every position, the input shifted by one.
+# - Bits per character (the loss over ln 2) compare models on the same text; a counted n-gram is
+#   the yardstick a network must beat, and mixing the two shows what each knows.
+# - An `Embedding` costs E numbers per token where one-hot costs V.
+# - Writing is one-to-many: the trained layers, called one step at a time, their state carried.
+#
+# ## The workshop's part: save the results, compare with R
+#
+# `save` writes the scores, the texts and the weights to `outputs/python/austen/results.json`; the
+# R twin writes the same file under `outputs/r/`, and the last cell compares them value by value.
 
-if __name__ == "__main__":
-    helpers.run_lesson(main)
+# %%
+E, units, W = settings["embedding_dim"], settings["units"], workshop.word_vocabulary_size(novels, settings)
+workshop.save({
+    "per_novel": per_novel,
+    "test": {"novel": split["test"], "network_bpc": scored["network_bpc"], "ngram_bpc": scored["ngram_bpc"],
+             "bpc_below_ngram": scored["ngram_bpc"] - scored["network_bpc"], "perplexity_reduction": reduction,
+             "target_met": bool(reduction >= 0.10), "mixture_bpc": scored["mixture_bpc"],
+             "mixture_reduction": 1 - scored["mixture_perplexity"] / scored["ngram_perplexity"]},
+    "baseline": {"ngram": chosen, "mixture": mixture, "unigram": {"smoothing": "add-one"}},
+    "vocabulary": {"size": V, "chars": workshop.decode(np.arange(1, V), novels["vocabulary"]), "unknown": novels["unknown"]},
+    "encodings": {"vocabulary_size": V, "one_hot_floats_per_token": V, "embedding_floats_per_token": E,
+                  "embedding_params": V * E, "gru_input_kernel_one_hot": 3 * units * V,
+                  "gru_input_kernel_embedding": 3 * units * E, "params_embedding_model": model.count_params(),
+                  "params_one_hot_model": one_hot.count_params(), "word_vocabulary_size": W,
+                  "word_one_hot_floats_per_window": W * settings["window"]},
+    "generated": generated, "embedding": view, "predictions": predictions,
+}, model=model, history=history, plots={"embedding_plane.png": lambda: plot_projection(view)}, timings={
+    "network_eval_chars_per_second": speed["chars"] / speed["network_seconds"],
+    "ngram_eval_chars_per_second": speed["chars"] / speed["ngram_seconds"]})
+
+# %%
+workshop.compare()   # optional: once R has run this lesson too

@@ -1,7 +1,7 @@
 """The n-gram yardsticks of lesson 8, austen (Python): a unigram and interpolated modified Kneser-Ney.
 
-python/austen.py imports these; R/austen_ngram.R is their mirror, in the same order, and
-R/austen.R sources it. NumPy does every count, sum and logarithm, in both languages, so R and
+python/workshop.py offers kn_counts, choose_ngram and kn_probabilities to python/austen.py;
+R/austen_ngram.R is their mirror, in the same order, loaded by R/workshop.R. NumPy does every count, sum and logarithm, in both languages, so R and
 Python get the same bits. Nothing here touches TensorFlow.
 """
 import numpy as np

@@ -202,14 +202,30 @@ def series_windows(config):
 # ---- Jane Austen's novels (the austen lessons): plain UTF-8 text, one file per book ----
 NOVELS_DIR = "text"
 RESTORE_NOVEL = "restore it with git checkout -- shared_data (or rerun Rscript tools/export_austen.R)"
+QUOTED_CHARS = 60   # a line quoted in a refusal is cut to this many characters, "..." included
+
+
+def quote_line(line, from_end=False):
+    """line as a refusal quotes it: at most QUOTED_CHARS characters, cut at its end (or its start)."""
+    if len(line) <= QUOTED_CHARS:
+        return line
+    return "..." + line[-(QUOTED_CHARS - 3):] if from_end else line[:QUOTED_CHARS - 3] + "..."
+
+
+def novel_lines(text):
+    """The lines that hold more than spaces and tabs, those trimmed (R's twin splits and trims alike)."""
+    return [line for line in (part.strip(" \t") for part in text.split("\n")) if line]
 
 
 def read_novel(config, name):
-    """One novel's text as a string, after every check: there, UTF-8, not truncated, its checksum.
+    """One novel's text as a string, after every check: there, UTF-8, LF line endings, the book
+    itself (its first line and how it ends), not truncated, its checksum.
 
-    The spec's books give each novel's title and its length in characters (code points)."""
+    The spec's books give each novel's title, its first line, how its last line ends and its
+    length in characters (code points): a checksum resealed over another text still fails."""
     key = f"{NOVELS_DIR}/{name}.txt"
     path = Path(config["data_dir"]) / key
+    book = config["books"][name]
     if not path.exists():
         verify_file(path, key, config["data_dir"])   # says the file is missing
     raw = path.read_bytes()
@@ -219,11 +235,23 @@ def read_novel(config, name):
             raise UnicodeDecodeError("utf-8", raw, 0, 1, "NUL")
     except UnicodeDecodeError:
         raise WorkshopError(f"{path} is not UTF-8 text: {RESTORE_NOVEL}.") from None
-    expected = config["books"][name]["chars"]
+    expected = book["chars"]
     if len(text) == 0:
-        raise WorkshopError(f"{path} is empty, so the book {config['books'][name]['title']} has no text: {RESTORE_NOVEL}.")
+        raise WorkshopError(f"{path} is empty, so the book {book['title']} has no text: {RESTORE_NOVEL}.")
+    if "\r\n" in text:   # a Windows checkout with core.autocrlf, before .gitattributes kept shared_data as it is
+        raise WorkshopError(f"{path} has Windows line endings (CRLF): restore it with git checkout -- shared_data "
+                            f"(the repository's .gitattributes keeps shared_data byte for byte).")
+    lines = novel_lines(text)
+    if not lines or lines[0] != book["first_line"]:
+        others = [other["title"] for other in config["books"].values() if lines and lines[0] == other["first_line"]]
+        held = others[0] if others else f'a text beginning "{quote_line(lines[0])}"' if lines else "only blank lines"
+        raise WorkshopError(f'{path} holds {held}, not {book["title"]} (which begins "{book["first_line"]}"): '
+                            f"{RESTORE_NOVEL}.")
     if len(text) < expected:
         raise WorkshopError(f"{path} holds {len(text)} characters, fewer than the {expected} the spec expects, "
                             f"so it is truncated: {RESTORE_NOVEL}.")
+    if not lines[-1].endswith(book["ends"]):
+        raise WorkshopError(f'{path} ends "{quote_line(lines[-1], from_end=True)}", not "{book["ends"]}" as '
+                            f"{book['title']} does, so it was changed: {RESTORE_NOVEL}.")
     verify_file(path, key, config["data_dir"])   # the checksum
     return text

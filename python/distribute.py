@@ -1,5 +1,6 @@
-"""Training on more than one device or machine (Python): which --distribute a lesson may take, the
-cluster TF_CONFIG names, and the tf.distribute strategy the model is built in.
+"""Training on more than one device or machine (Python): the machinery of the lesson more_hardware,
+which writes its strategy and its training loop out on its page. Here: the cluster TF_CONFIG names,
+the multiworker strategy with a bounded wait, and the one step of the loop that R takes from Python.
 R/distribute.R is its mirror, in the same order.
 
 A module of its own because only --distribute mirrored and multiworker need it, and the plumbing
@@ -17,19 +18,9 @@ from helpers import WorkshopError, whole_number
 
 # ---- 3b. Distribution: one device, every device of this machine, or every machine ----------
 # --distribute: "none" trains on one device; "mirrored" keeps a copy of the model on every device
-# of this machine; "multiworker" one on every machine TF_CONFIG names (see the README's "More hardware").
+# of this machine; "multiworker" one on every machine TF_CONFIG names (docs/more_hardware.md). Only the
+# lesson more_hardware takes the option (helpers.DISTRIBUTE_LESSONS): the others train with fit.
 DISTRIBUTIONS = ("none", "mirrored", "multiworker")
-
-# The lessons that train only through steps.train, the loop that runs across machines: the others
-# also call fit or train_on_batch themselves, which fail there in Keras 3 (keras-team/keras#20585),
-# or, as lenet5 in R, run R code inside the model, which the copies' threads cannot.
-MULTIWORKER_LESSONS = ("cnn_mnist", "rnn_forecaster", "rnn_types")
-
-# Lessons that refuse every --distribute but none, in both languages alike, with the reason.
-ONE_DEVICE_LESSONS = {
-    "lenet5": "its C3 wiring and its scaling are Lambda layers, which in R run R code, and TensorFlow's "
-              "per-device threads cannot call R (the R process aborts)",
-}
 
 # One strategy of each kind per process, kept here: TensorFlow splits the CPU into devices, and
 # joins a cluster, only once, so every later call returns the first one made.
@@ -42,9 +33,6 @@ def multiworker_cluster(lesson):
     Only "worker" jobs: every machine runs the same command, and worker 0 leads. Each problem
     is one sentence, before anything is trained, so nothing is overwritten.
     """
-    if lesson not in MULTIWORKER_LESSONS:
-        raise WorkshopError(f"{lesson} also trains with Keras' own fit, which fails across machines in Keras 3 "
-                            f"(keras-team/keras#20585): use --distribute mirrored or none.")
     example = 'for example {"cluster": {"worker": ["hostA:12345", "hostB:12345"]}, "task": {"type": "worker", "index": 0}}'
     text = os.environ.get("TF_CONFIG", "")
     if not text.strip():
@@ -73,33 +61,16 @@ def multiworker_cluster(lesson):
 
 
 def distribution_strategy(config):
-    """Where the model lives: one device, or, with --distribute mirrored, a copy on every device
-    (multiworker: on every machine, join_workers). Either way steps.train then trains with its own loop.
-
-    MirroredStrategy gives each device a slice of every batch and adds up their gradients
-    before each update. On a machine with GPUs it takes all of them. With none, it splits
-    the CPU into config["logical_cpus"] logical devices, so the same code path runs, and is
-    tested, on a laptop. Call it after seed_everything and before any model is built: the
-    split must happen before TensorFlow starts its devices, so it is made once per process.
-    """
+    """The default strategy, one device: what the lessons not yet written top to bottom still enter
+    (with ... .scope()) before they build a model. They take no --distribute any more; once none
+    calls this, it can go."""
     import tensorflow as tf
-    if config["distribute"] == "none":
-        return tf.distribute.get_strategy()   # the default strategy: what Keras uses anyway
-    if config["distribute"] == "multiworker":
-        return join_workers(config)
-    if "mirrored" not in STRATEGIES:
-        if not tf.config.list_physical_devices("GPU"):
-            cpu = tf.config.list_physical_devices("CPU")[0]
-            tf.config.set_logical_device_configuration(
-                cpu, [tf.config.LogicalDeviceConfiguration()] * config["logical_cpus"])
-        STRATEGIES["mirrored"] = tf.distribute.MirroredStrategy()
-        devices = STRATEGIES["mirrored"].extended.worker_devices
-        print(f"MirroredStrategy: one copy of the model on each of {len(devices)} devices: {', '.join(devices)}")
-    return STRATEGIES["mirrored"]
+    return tf.distribute.get_strategy()
 
 
 def join_workers(config):
-    """MultiWorkerMirroredStrategy across the machines TF_CONFIG names: one copy of the model on each.
+    """MultiWorkerMirroredStrategy across the machines TF_CONFIG names: one copy of the model on each
+    (more_hardware calls it as workshop.join_workers(settings)).
 
     TensorFlow waits for every worker forever by default, its first worker included; the bound
     on that wait (and on each all-reduce) is set through TensorFlow's own context, the only place
@@ -125,3 +96,28 @@ def join_workers(config):
         print(f"MultiWorkerMirroredStrategy: one copy of the model on each of {len(workers)} workers; "
               f"this is worker {cluster['index']}: {workers[cluster['index']]}")
     return STRATEGIES["multiworker"]
+
+
+def replica_step(model, training):
+    """more_hardware's step on one copy of the model, for its R twin: the same code as the Python lesson
+    writes out on its page (tests/cross/test_multiworker.py holds the two equal).
+
+    One copy's step on its share of a global batch of n rows: the sums of its rows' accuracy and loss
+    and, when training, the gradient of its rows' loss divided by n; apply_gradients adds the copies'
+    gradients (an all-reduce) before the update. TensorFlow runs it in a thread per copy, and R code may
+    run only on R's main thread (reticulate aborts the process otherwise), so R takes it from here.
+    """
+    import keras
+    import tensorflow as tf
+
+    def step(x, y, n):
+        with tf.GradientTape() as tape:
+            predicted = model(x, training=training)
+            per_row = keras.losses.sparse_categorical_crossentropy(y, predicted)
+            loss = tf.nn.compute_average_loss(per_row, global_batch_size=n)
+        if training:
+            variables = model.trainable_variables
+            model.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        right = keras.metrics.sparse_categorical_accuracy(y, predicted)
+        return {"accuracy": tf.reduce_sum(right), "loss": tf.reduce_sum(per_row)}
+    return step

@@ -2,7 +2,6 @@
 
 Importing this module sets TensorFlow's environment, so import it before keras.
 """
-import argparse
 import hashlib
 import json
 import os
@@ -43,8 +42,9 @@ def load_spec():
 
 
 def lesson_config(lesson, profile="quick", dataset=None, seed=None,
-                  out=None, data_dir=None, distribute="none"):
-    """Merge the spec's lesson and profile with the command-line choices."""
+                  out=None, data_dir=None, distribute=None):
+    """Merge the spec's lesson and profile with the command-line choices (distribute: None for the
+    lesson's own, which is "none" but for more_hardware)."""
     spec = load_spec()
     lessons = spec["lessons"]
     out = str(out or ROOT / "outputs" / "python" / lesson)
@@ -62,12 +62,13 @@ def lesson_config(lesson, profile="quick", dataset=None, seed=None,
     config.update(lesson=lesson, profile=profile, threads=spec["threads"],
                   n_predictions=spec["n_predictions"])
     # Imported here, not at the top: distribute imports helpers, so a top-level import would be circular.
-    from distribute import DISTRIBUTIONS, ONE_DEVICE_LESSONS, multiworker_cluster
+    from distribute import DISTRIBUTIONS, multiworker_cluster
+    if distribute is not None and lesson not in DISTRIBUTE_LESSONS:
+        raise WorkshopError(f"{lesson} trains on one device and takes no --distribute: "
+                            f"training on several devices is the lesson more_hardware.")
+    distribute = entry.get("distribute", "none") if distribute is None else distribute
     if distribute not in DISTRIBUTIONS:
         raise WorkshopError(f"Unknown distribution '{distribute}': choose one of {', '.join(DISTRIBUTIONS)}.")
-    if distribute != "none" and lesson in ONE_DEVICE_LESSONS:
-        raise WorkshopError(f"{lesson} trains on one device only: {ONE_DEVICE_LESSONS[lesson]}; "
-                            f"use --distribute none.")
     if distribute == "multiworker":
         multiworker_cluster(lesson)   # a lesson that cannot, or a bad TF_CONFIG: refused before any data is read
     config.update(distribute=distribute, logical_cpus=spec["logical_cpus"])
@@ -138,30 +139,61 @@ def check_profile(config):
     return config
 
 
+def about_time(seconds):
+    """A measured run time as a learner reads it: "about 20 s", "about 3 min"."""
+    return f"about {seconds} s" if seconds < 90 else f"about {round(seconds / 60)} min"
+
+
+def help_text(lesson, language="python"):
+    """What --help prints: the same lines in both languages, each naming its own command."""
+    spec = load_spec()
+    every = {**spec["lessons_by_hand"], **spec["lessons"]}
+    if lesson not in every:
+        raise WorkshopError(f"Unknown lesson '{lesson}': choose one of {', '.join(every)}.")
+    entry, times = every[lesson], spec.get("run_seconds", {}).get(lesson, {})
+    run, twin = ((f".venv/bin/python python/{lesson}.py", f"Rscript R/{lesson}.R") if language == "python"
+                 else (f"Rscript R/{lesson}.R", f".venv/bin/python python/{lesson}.py"))
+    lines = [f"{lesson}: {entry['title']}.",
+             f"Usage: {run} [options]   (the twin in the other language: {twin})"]
+    if lesson in spec["lessons_by_hand"]:
+        lines.append("It trains nothing; the one option:")
+    else:
+        profiles = [f"{name}{' (' + about_time(times[name]) + ' on 2 cores)' if name in times else ''}"
+                    for name in entry["profiles"]]
+        first = entry["profiles"]["quick"]
+        lines += ["Options, each at most once, as --key value or --key=value:",
+                  f"  --profile NAME   {', '.join(profiles)}; the default is quick",
+                  f"  --dataset NAME   {', '.join(entry['datasets'])} (the quick profile's is {first['dataset']})",
+                  f"  --seed N         a whole number from 0 to {MAX_SEED - first.get('n_seeds', 1) + 1} "
+                  f"(the quick profile's is {first['seed']})",
+                  "  --data-dir DIR   the folder holding the data and MANIFEST.sha256 (default shared_data)"]
+        if lesson in DISTRIBUTE_LESSONS:
+            lines.append(f"  --distribute HOW none, mirrored (a copy per device) or multiworker (a copy per machine); "
+                         f"the default is {entry.get('distribute', 'none')}")
+    lines += [f"  --out DIR        where results.json and the pictures go (default outputs/{language}/{lesson})",
+              "  --help           this text"]
+    return "\n".join(lines)
+
+
+# The lessons that take --distribute: training on several devices or machines is taught in one place,
+# with its training loop written out; every other lesson trains with fit on one device.
+DISTRIBUTE_LESSONS = ("more_hardware",)
+
+
 def parse_cli(lesson, argv=None):
     """The options, each at most once, as --key value or --key=value; the same loop as R's parse_cli.
-
-    argparse only prints --help: it would let a repeated option win silently and
-    answer mistakes with its usage text instead of one sentence.
-    """
-    parser = argparse.ArgumentParser(prog=f"python python/{lesson}.py")
-    parser.add_argument("--profile", default="quick", help="quick (minutes) or full (the real run)")
-    parser.add_argument("--dataset", help="overrides the profile's dataset")
-    parser.add_argument("--seed", help="overrides the profile's seed")
-    parser.add_argument("--out", help="output folder (default outputs/python/<lesson>)")
-    parser.add_argument("--data-dir", help="folder holding the data and MANIFEST.sha256")
-    parser.add_argument("--distribute", help="none (default); mirrored: one model copy per GPU, or per "
-                                             "logical CPU device where there is no GPU; multiworker: one "
-                                             "per machine named in TF_CONFIG")
+    --help prints help_text and ends the run."""
     args = list(sys.argv[1:] if argv is None else argv)
     if "-h" in args or "--help" in args:
-        parser.parse_args(["--help"])   # prints the help and exits
-    options = ["profile", "dataset", "seed", "out", "data-dir", "distribute"]
+        print(help_text(lesson, "python"))
+        raise SystemExit(0)
+    options = ["profile", "dataset", "seed", "out", "data-dir", *(["distribute"] if lesson in DISTRIBUTE_LESSONS else [])]
     values = {}
     while args:
         key = args[0].split("=", 1)[0].removeprefix("--")
         if not args[0].startswith("--") or key not in options:
-            raise WorkshopError(f"Unknown option '{args[0]}': use --{', --'.join(options)}.")
+            why = "only the lesson more_hardware trains on several devices; " if key == "distribute" else ""
+            raise WorkshopError(f"Unknown option '{args[0]}': {why}use --{', --'.join(options)}.")
         if key in values:
             raise WorkshopError(f"The option '--{key}' is given twice: give it once.")
         if "=" in args[0]:
@@ -176,7 +208,7 @@ def parse_cli(lesson, argv=None):
         if key != "out" and lesson in load_spec()["lessons_by_hand"]:
             raise WorkshopError(f"{lesson} trains nothing, so it takes only --out: leave out --{key}.")
     config = lesson_config(lesson, values.get("profile", "quick"), values.get("dataset"), values.get("seed"),
-                           values.get("out"), values.get("data-dir"), values.get("distribute", "none"))
+                           values.get("out"), values.get("data-dir"), values.get("distribute"))
     check_out(config["out"])
     return config
 

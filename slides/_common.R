@@ -119,3 +119,28 @@ deck_exercises <- function(deck) {
                                      as.integer(e$minutes)), "")
   cat("::: {.small}", "| exercise | what to do | kind | minutes |", "|------------|--------------------------------|--------|---|", rows, ":::", "", sep = "\n")
 }
+
+# The code of a lesson file (a script and a notebook at once: jupytext's percent format) that
+# follows the markdown cell whose heading starts with `heading`, up to the next markdown cell:
+# a deck shows the lesson's own code, never a copy. Use it as a chunk's code, not evaluated:
+#   ```{r, eval = FALSE, code = lesson_code("cnn_mnist", "R", "## 3. Compile")}
+#   ```
+# cells = 1 keeps only the first code cell under the heading.
+lesson_code <- function(lesson, language, heading, cells = Inf) {
+  n_cells <- cells
+  path <- if (language == "python") file.path(WORKSHOP, "python", paste0(lesson, ".py"))
+          else file.path(WORKSHOP, "R", paste0(lesson, ".R"))
+  lines <- readLines(path, warn = FALSE)
+  starts <- grep("^# %%", lines)
+  cells <- Map(function(from, to) lines[from:to], starts, c(starts[-1L] - 1L, length(lines)))
+  markdown <- vapply(cells, function(cell) grepl("\\[markdown\\]", cell[[1L]]), TRUE)
+  titled <- which(markdown & vapply(cells, function(cell) any(startsWith(cell, paste0("# ", heading))), TRUE))
+  if (length(titled) != 1L) stop(sprintf("%s has %d markdown cells headed '%s'", path, length(titled), heading))
+  after <- seq.int(titled + 1L, length.out = length(cells) - titled)
+  chosen <- utils::head(after[cumsum(markdown[after]) == 0L], n_cells)
+  code <- unlist(lapply(chosen, function(i) {
+    cell <- cells[[i]][-1L]
+    c(cell[seq_len(max(c(0L, which(nzchar(trimws(cell))))))], "")
+  }))
+  code[seq_len(max(which(nzchar(trimws(code)))))]
+}

@@ -41,6 +41,46 @@ def run_lesson(language, lesson, *args, env=None, timeout=600, cwd=None):
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
+def lesson_file(language, lesson, root=None):
+    root = Path(root or ROOT)
+    return root / "python" / f"{lesson}.py" if language == "python" else root / "R" / f"{lesson}.R"
+
+
+def is_notebook_lesson(language, lesson):
+    """A trained lesson written top to bottom is a script and a notebook at once (jupytext's percent
+    format, with its kernel in a short header)."""
+    return lesson_file(language, lesson).read_text().startswith("# ---\n# jupyter:")
+
+
+KERNELS = {"python": "python3", "r": "ir"}
+
+
+def run_notebook(language, lesson, *args, env=None):
+    """Run a lesson file as a notebook in a real Jupyter kernel (ipykernel, or IRkernel for R), cell
+    by cell from its own folder as JupyterLab would, with args as its options (WORKSHOP_ARGS).
+    Returns (notebook with outputs, exception or None)."""
+    import jupytext
+    from nbclient import NotebookClient
+    path = lesson_file(language, lesson)
+    notebook = jupytext.read(path)
+    try:
+        NotebookClient(notebook, timeout=900, kernel_name=KERNELS[language],
+                       resources={"metadata": {"path": str(path.parent)}}).execute(
+            env={**os.environ, **(env or {}), "WORKSHOP_ARGS": " ".join(args)})
+    except Exception as error:  # CellExecutionError names the cell and carries its traceback
+        return notebook, error
+    return notebook, None
+
+
+def notebook_text(notebook):
+    """Everything the notebook's code cells printed (streams and plain-text results), in order."""
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            parts.append(output.get("text", "") or output.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
 EARLIER = '{"earlier": true}\n'   # what an earlier run left in the --out folder of a refused case
 
 
@@ -150,6 +190,20 @@ def half_of_it(data_dir):
     return text[:len(text) // 2].encode("utf-8")
 
 
+def another_novel(data_dir):
+    """Pride and Prejudice, longer than the test novel: with the manifest resealed, only its first line tells."""
+    return (data_dir / "text" / "pride_and_prejudice.txt").read_bytes()
+
+
+def with_crlf(data_dir):
+    """The right novel as a Windows checkout with core.autocrlf would write it."""
+    return (data_dir / BOOK).read_bytes().replace(b"\n", b"\r\n")
+
+
+def with_a_new_ending(data_dir):
+    return (data_dir / BOOK).read_bytes() + b"Chapter 25\nAnne and Wentworth sailed for the Indies.\n"
+
+
 # name: (how a copy of shared_data is broken; the sentence's words, {book} the broken file's path)
 NOVEL_CASES = {
     "a missing text file": (without_the_file, "The data file {book} is missing: run ./workshop setup"),
@@ -159,6 +213,18 @@ NOVEL_CASES = {
     "a text file holding a NUL byte": (with_bytes(b"Persuasion\x00\n" * 40000), "{book} is not UTF-8 text: restore it"),
     "a checksum mismatch": (with_bytes(one_letter_changed, seal=False), "{book} does not match its checksum in the manifest"),
     "an empty book": (with_bytes(b""), "{book} is empty, so the book Persuasion has no text"),
+    "another novel under the test novel's name": (
+        with_bytes(another_novel),
+        '{book} holds Pride and Prejudice, not Persuasion (which begins "Persuasion"): restore it with '
+        "git checkout -- shared_data (or rerun Rscript tools/export_austen.R)."),
+    "the test novel with Windows line endings": (
+        with_bytes(with_crlf),
+        "{book} has Windows line endings (CRLF): restore it with git checkout -- shared_data "
+        "(the repository's .gitattributes keeps shared_data byte for byte)."),
+    "the test novel with text added at its end": (
+        with_bytes(with_a_new_ending),
+        '{book} ends "Anne and Wentworth sailed for the Indies.", not "Finis" as Persuasion does, so it was changed: '
+        "restore it with git checkout -- shared_data"),
 }
 
 
@@ -205,7 +271,9 @@ def quick_outputs(tmp_path_factory):
 
     Call it with a lesson name; it returns the outputs folder (outputs/<language>/<lesson>/ inside)
     that the parity, report and slide tests share, so no lesson trains twice in one session.
-    What each run printed is kept in its .printed[language, lesson].
+    What each run printed is kept in its .printed[language, lesson]. A lesson that is a notebook
+    as well as a script runs as a notebook, in its real kernel: that one run serves the parity
+    tests and the notebook tests (its executed notebook is kept in .notebooks[language, lesson]).
     """
     root = tmp_path_factory.mktemp("quick_outputs")
     done = set()
@@ -216,15 +284,23 @@ def quick_outputs(tmp_path_factory):
             # Both languages at once, each in its own process: starting Python, R and TensorFlow
             # is mostly one-core work, so the pair takes little longer than one. The thread count
             # is pinned by the spec, so running side by side changes no bit.
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                runs = dict(zip(("python", "r"), pool.map(
-                    lambda language: run_lesson(language, lesson, *args, "--out", str(root / language / lesson)),
-                    ("python", "r"))))
-            for language, ran in runs.items():
+            def one(language):
+                options = [*args, "--out", str(root / language / lesson)]
+                if is_notebook_lesson(language, lesson):
+                    notebook, error = run_notebook(language, lesson, *options)
+                    assert error is None, f"{language} {lesson} failed as a notebook:\n{error}"
+                    ensure.notebooks[language, lesson] = notebook
+                    return notebook_text(notebook)
+                ran = run_lesson(language, lesson, *options)
                 assert ran.returncode == 0, f"{language} {lesson} failed:\n{ran.stdout[-3000:]}\n{ran.stderr[-3000:]}"
-                ensure.printed[language, lesson] = ran.stdout
+                return ran.stdout
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                printed = dict(zip(("python", "r"), pool.map(one, ("python", "r"))))
+            for language, text in printed.items():
+                ensure.printed[language, lesson] = text
             done.add(lesson)
         return root
 
     ensure.printed = {}   # (language, lesson) -> what the run printed
+    ensure.notebooks = {}   # (language, lesson) -> the executed notebook, for a lesson that is one
     return ensure

@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from exercises.checks import EXERCISES, NOT_DONE  # noqa: E402
+from exercises.checks.base import crash_hint, speak  # noqa: E402
 
 LANGUAGES = ("python", "r")
 SUFFIX = {"python": "py", "r": "R"}
@@ -94,6 +95,8 @@ def error_text(answer, path, exercise):
         code = f"\n    {answer['code']}" if answer.get("code") else ""
         return f"your code stopped with an error{where}:{code}\n{answer['message']}"
     if status == "timeout":
+        if getattr(exercise, "timeout_message", None):   # a training exercise says so in its own words
+            return exercise.timeout_message.format(seconds=exercise.time_limit)
         return (f"your code was stopped after {exercise.time_limit} seconds, still running: look for a "
                 f"loop that never ends (a condition that never changes, a counter never moved on).")
     if status == "missing":
@@ -127,7 +130,11 @@ def check_many(requests):
         for job in jobs[lang]:
             i, exercise, answer = job["key"], job["_exercise"], answers[job["key"]]
             if answer["status"] != "ok":
-                results[i].update(code=1, message=error_text(answer, results[i]["file"], exercise))
+                known = answer["status"] == "error" and crash_hint(exercise, lang, answer.get("message"))
+                if known:   # a listed mistake that stops the code in this language: its hint, as in the other
+                    results[i].update(code=1, message=speak(known[0], lang), mistake=known[1])
+                else:
+                    results[i].update(code=1, message=error_text(answer, results[i]["file"], exercise))
                 continue
             try:
                 passed, message, mistake = exercise.judge(answer["values"], lang)
@@ -135,7 +142,7 @@ def check_many(requests):
                 passed, mistake = False, None
                 message = (f"the checker could not judge what your code gave back ({type(e).__name__}: {e}); "
                            f"compare your names and types with the starter's.")
-            results[i].update(code=0 if passed else 1, message=message, mistake=mistake)
+            results[i].update(code=0 if passed else 1, message=speak(message, lang), mistake=mistake)
     return results
 
 
@@ -148,8 +155,10 @@ def main(argv=None):
     parser.add_argument("--batch", help="a JSON file of [{id, lang, file}]: prints a JSON list of verdicts")
     args = parser.parse_args(argv)
     if args.list:
-        for entry in registry():
-            print(f"{entry['id']}  {entry['title']}")
+        entries = registry()
+        width = max(len(entry["id"]) for entry in entries)   # the titles in one column
+        for entry in entries:
+            print(f"{entry['id']:<{width}}  {entry['title']}")
         return 0
     if args.batch:
         print(json.dumps(check_many(json.loads(Path(args.batch).read_text())), indent=1))

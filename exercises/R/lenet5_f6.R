@@ -1,6 +1,6 @@
 # Exercise lenet5_f6 (lenet5, change, 15 minutes)
 # Change and compare, in both twins the same way.
-# 1. In BOTH python/lenet5.py and R/lenet5.R (build_model), give F6 42 units instead of 84.
+# 1. In BOTH python/lenet5.py and R/lenet5.R (section 2, the model), give F6 42 units instead of 84.
 #    Change nothing else.
 # 2. Before you run: predict the changed model's total parameters on the line marked ____
 #    (C1 156, C3 1,516 and C5 48,120 stay as they are).

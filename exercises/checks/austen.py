@@ -1,6 +1,7 @@
 """Lesson 8, austen (a character-level GRU on Jane Austen): bits per character, and what an
-Embedding saves over one-hot inputs. Expected values from python/austen.py's own functions
-(imported with keras stubbed out), lstm_vs_gru's closed forms and the spec's quick profile.
+Embedding saves over one-hot inputs. Expected values from the lesson's own n-gram module
+(python/austen_ngram.py, imported with keras stubbed out), lstm_vs_gru's closed forms and the spec's
+quick profile.
 """
 import numpy as np
 
@@ -39,7 +40,7 @@ class AustenUnigramBpc(ByHand):
         return out
 
     def expected(self, c):
-        austen = lesson("austen")
+        austen = lesson("austen_ngram")
         test = np.asarray(c["test_ids"], dtype=int)
         return austen.bits(austen.unigram_probabilities(c["train_ids"], c["V"], test, np.arange(len(test))))
 
@@ -60,12 +61,12 @@ class AustenEmbeddingParams(Predict):
 
     mistakes = [
         Mistake("embedding_bias", lambda: {"embedding_params": V * 16 + 16},
-                "{name} is {got}, but it should be {expected}: an Embedding is a lookup table, one row of "
+                "{name} is {got}, which is not it yet: an Embedding is a lookup table, one row of "
                 "16 numbers per character, with no bias.",
                 {"python": [("embedding_params = 90 * 16", "embedding_params = 90 * 16 + 16")],
                  "r": [("embedding_params <- 90 * 16", "embedding_params <- 90 * 16 + 16")]}),
         Mistake("one_hot_input_unchanged", lambda: {"gru_params_one_hot": params("gru", 64, 16)},
-                "{name} is {got}, but it should be {expected}: fed one-hot vectors, the GRU reads V = 90 "
+                "{name} is {got}, which is not it yet: fed one-hot vectors, the GRU reads V = 90 "
                 "numbers per step instead of 16, so its input weights grow to 3 x 64 x 90.",
                 {"python": [("gru_params_one_hot = 3 * (64 * (64 + 90) + 2 * 64)",
                              "gru_params_one_hot = 3 * (64 * (64 + 16) + 2 * 64)")],

@@ -1,6 +1,7 @@
 """Lesson 9, austen_books (which novel is this passage from?): naive Bayes by hand, and the
-parameters of the LSTM and the bidirectional LSTM. Expected values from python/austen_books.py's own
-naive Bayes (imported with keras stubbed out), lstm_vs_gru's closed forms and the spec's full profile.
+parameters of the LSTM and the bidirectional LSTM. Expected values from the lesson's own naive Bayes
+(python/austen_words.py, which the lesson calls through workshop.naive_bayes), lstm_vs_gru's closed
+forms and the spec's full profile.
 """
 import numpy as np
 
@@ -48,7 +49,7 @@ class AustenBooksNaiveBayes(ByHand):
         return out
 
     def expected(self, c):
-        books = lesson("austen_books")
+        books = lesson("austen_words")
         counts = np.asarray(c["counts"], dtype=int)
         # The lesson's naive Bayes counts words of training passages: here, passages of one word each.
         label, word = np.nonzero(counts)
@@ -78,17 +79,17 @@ class AustenBooksLstmParams(Predict):
 
     mistakes = [
         Mistake("three_gates", lambda: {"lstm_params": 3 * (64 * (64 + 32) + 64)},
-                "{name} is {got}, but it should be {expected}: an LSTM has four sets of weights (the input, "
+                "{name} is {got}, which is not it yet: an LSTM has four sets of weights (the input, "
                 "forget and output gates and the candidate), so 4 x (h(h + x) + h); three is a GRU's count.",
                 {"python": [("lstm_params = 4 * (64", "lstm_params = 3 * (64")],
                  "r": [("lstm_params <- 4 * (64", "lstm_params <- 3 * (64")]}),
         Mistake("bidirectional_dense_not_doubled", lambda: {"dense_params_bilstm": 6 * (64 + 1)},
-                "{name} is {got}, but it should be {expected}: the Bidirectional layer concatenates the last "
+                "{name} is {got}, which is not it yet: the Bidirectional layer concatenates the last "
                 "states of both directions, so the Dense layer reads 2 x 64 = 128 numbers.",
                 {"python": [("dense_params_bilstm = 6 * (2 * 64 + 1)", "dense_params_bilstm = 6 * (64 + 1)")],
                  "r": [("dense_params_bilstm <- 6 * (2 * 64 + 1)", "dense_params_bilstm <- 6 * (64 + 1)")]}),
         Mistake("embedding_bias", lambda: {"embedding_params": 10002 * 32 + 32},
-                "{name} is {got}, but it should be {expected}: an Embedding is a lookup table, one row of 32 "
+                "{name} is {got}, which is not it yet: an Embedding is a lookup table, one row of 32 "
                 "numbers per word id, with no bias.",
                 {"python": [("embedding_params = 10002 * 32", "embedding_params = 10002 * 32 + 32")],
                  "r": [("embedding_params <- 10002 * 32", "embedding_params <- 10002 * 32 + 32")]}),

@@ -6,6 +6,7 @@ All hints are made here, in Python, from those values, so a Python and an R lear
 make the same mistake read the same sentence.
 """
 import importlib
+import re
 import sys
 import types
 from dataclasses import dataclass, field
@@ -42,6 +43,10 @@ def lesson(name):
     """
     if name in _ORACLES:
         return _ORACLES[name]
+    path = ROOT / "python" / f"{name}.py"
+    if path.read_text().startswith("# ---\n# jupyter:"):   # a lesson written top to bottom: its definitions only
+        _ORACLES[name] = definitions_of(path)
+        return _ORACLES[name]
     if name in sys.modules or "keras" in sys.modules:   # the real one is here already: no stub needed
         _ORACLES[name] = importlib.import_module(name)
         return _ORACLES[name]
@@ -56,6 +61,32 @@ def lesson(name):
 
 
 _ORACLES = {}
+
+
+def definitions_of(path):
+    """A lesson that is a script and a notebook at once runs top to bottom when imported (it would
+    train): take only its imports, functions, classes and UPPER_CASE constants, with keras stubbed."""
+    import ast
+    tree = ast.parse(path.read_text())
+    keep = [node for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+            or (isinstance(node, (ast.Import, ast.ImportFrom))
+                and not any(alias.name == "workshop" for alias in node.names) and getattr(node, "module", "") != "workshop")
+            or (isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets))]
+    module = types.ModuleType(path.stem)
+    module.__file__ = str(path)
+    saved = {key: sys.modules.get(key) for key in ("keras", "tensorflow")}
+    if "keras" not in sys.modules:
+        sys.modules.update(keras=_Stub("keras"), tensorflow=_Stub("tensorflow"))
+    try:
+        exec(compile(ast.Module(body=keep, type_ignores=[]), str(path), "exec"), module.__dict__)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                sys.modules.pop(key, None)
+            else:
+                sys.modules[key] = value
+    return module
 
 
 def register(cls):
@@ -75,6 +106,10 @@ class Mistake:
     answer: object
     hint: str
     edits: dict = field(default_factory=dict)
+    # language -> a regular expression for the error this mistake makes the learner's code stop
+    # with in that language (R's "subscript out of bounds" where NumPy quietly takes a shorter
+    # slice): the learner then reads this mistake's hint, not the raw error.
+    crash: dict = field(default_factory=dict)
 
 
 def shape_text(shape):
@@ -117,6 +152,42 @@ def type_problem(value, what):
 def position(index):
     names = ["row", "column", "channel"] if len(index) > 1 else ["entry"]
     return ", ".join(f"{n} {i + 1}" for n, i in zip(names, index)) + " (counting from 1)"
+
+
+# Hints are written once, with code in Python's syntax; an R learner reads the same hint with the
+# code in R's: keras3's names, ` = TRUE`, c(...) for a shape. (Phrases only: the words stay the same.)
+R_SYNTAX = [
+    (r"keras\.Sequential\(\[keras\.Input\(shape=\(([^()]*)\)\), \.\.\.\]\)",
+     r"keras_model_sequential(input_shape = c(\1)) |> ..."),
+    (r"layers\.Reshape\(\(([^()]*)\)\)", r"layer_reshape(c(\1))"),
+    (r"keras\.Input\(shape=\(([^()]*)\)\)", r"keras_input(shape = c(\1))"),
+    (r"\bRepeatVector\(", "layer_repeat_vector("),
+    (r"\bSimpleRNN\(", "layer_simple_rnn("),
+    (r"\bDense\(", "layer_dense("),
+    (r"(\w+)=True\b", r"\1 = TRUE"),
+    (r"(\w+)=False\b", r"\1 = FALSE"),
+    (r"(\w+)=None\b", r"\1 = NULL"),
+    (r"(\w+)=\(([^()]*)\)", r"\1 = c(\2)"),
+    (r"(\w+)=(\"[^\"]*\"|'[^']*'|\d[\w.]*)", r"\1 = \2"),
+]
+
+
+def speak(message, language):
+    """A hint in the learner's language: R's syntax for the code it quotes, Python's as written."""
+    if language != "r" or not message:
+        return message
+    for pattern, replacement in R_SYNTAX:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
+def crash_hint(exercise, language, message):
+    """(hint, mistake name) for an error that a listed mistake makes the code stop with, or None."""
+    for mistake in exercise.mistakes:
+        pattern = mistake.crash.get(language)
+        if pattern and re.search(pattern, message or ""):
+            return mistake.hint, mistake.name
+    return None
 
 
 class Exercise:
@@ -228,8 +299,8 @@ class Predict(Exercise):
                 wrong = mistake.answer().get(name)
                 if wrong is not None and close(g, np.squeeze(np.asarray(wrong, dtype=float))):
                     return False, mistake.hint.format(got=show(g), expected=show(e), name=name), mistake.name
-            return False, (f"{name} is {show(g)}, but it should be {show(e)}"
-                           f"{': ' + self.nudges[name] if name in self.nudges else '.'}"), None
+            return False, (f"{name} is {show(g)}, which is not it yet: "
+                           f"{self.nudges.get(name, 'work it out again from the slide, one step at a time.')}"), None
         return True, f"passed: all {len(expected)} of your answers are right.", None
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import foundations_convolution as fc
 import foundations_pooling as fp
 
-from .base import ByHand, Mistake, Predict, lesson, register
+from .base import ROOT, ByHand, Mistake, Predict, lesson, register
 from .foundations import shape_of
 
 
@@ -33,14 +33,14 @@ class AlexnetConv1(Predict):
                 "whole, the known slip; the network really reads 227 x 227, which gives {expected}.",
                 {"python": [("(227 - 11)", "(224 - 11)")], "r": [("(227L - 11L)", "(224L - 11L)")]}),
         Mistake("no_bias", answers(conv1_params=11 * 11 * 3 * 96),
-                "{name} is {got}, but it should be {expected}: each of the 96 filters also has a bias.",
+                "{name} is {got}, which is not it yet: each of the 96 filters also has a bias.",
                 {"python": [("* 96 + 96", "* 96")], "r": [("* 96 + 96", "* 96")]}),
         Mistake("one_channel", answers(conv1_params=fp.conv_params(11, 1, 96)),
-                "{name} is {got}, but it should be {expected}: each kernel is 11 x 11 x 3, it spans the three "
+                "{name} is {got}, which is not it yet: each kernel is 11 x 11 x 3, it spans the three "
                 "colour channels.",
                 {"python": [("11 * 11 * 3 * 96", "11 * 11 * 96")], "r": [("11 * 11 * 3 * 96", "11 * 11 * 96")]}),
         Mistake("pool_not_overlapping", answers(pool1_size=fc.output_size(55, 3, 0, 3)),
-                "{name} is {got}, but it should be {expected}: AlexNet's pooling overlaps, a 3 x 3 window "
+                "{name} is {got}, which is not it yet: AlexNet's pooling overlaps, a 3 x 3 window "
                 "moved by 2, not by 3.",
                 {"python": [("// 2 + 1", "// 3 + 1")], "r": [("%/% 2L + 1L", "%/% 3L + 1L")]}),
     ]
@@ -93,24 +93,64 @@ class CnnMnistShapes(Predict):
 
     mistakes = [
         Mistake("same_padding", answers(conv1_size=28),
-                "{name} is {got}, but it should be {expected}: Conv2D's padding is valid unless you say "
+                "{name} is {got}, which is not it yet: Conv2D's padding is valid unless you say "
                 "otherwise, and a 3 x 3 window fits 26 times across 28 pixels.",
                 {"python": [("conv1_size = 28 - 3 + 1", "conv1_size = 28")],
                  "r": [("conv1_size <- 28 - 3 + 1", "conv1_size <- 28")]}),
         Mistake("pool_rounds_up", answers(pool2_size=6),
-                "{name} is {got}, but it should be {expected}: MaxPooling2D(2) drops the odd last row and "
+                "{name} is {got}, which is not it yet: MaxPooling2D(2) drops the odd last row and "
                 "column, so 11 gives 11 // 2 = 5.",
                 {"python": [("pool2_size = conv2_size // 2", "pool2_size = (conv2_size + 1) // 2")],
                  "r": [("pool2_size <- conv2_size %/% 2", "pool2_size <- (conv2_size + 1) %/% 2")]}),
         Mistake("flat_without_channels", answers(flat_size=25),
-                "{name} is {got}, but it should be {expected}: Flatten keeps all 64 channels, 5 x 5 x 64.",
+                "{name} is {got}, which is not it yet: Flatten keeps all 64 channels, 5 x 5 x 64.",
                 {"python": [("pool2_size * pool2_size * 64", "pool2_size * pool2_size")],
                  "r": [("pool2_size * pool2_size * 64", "pool2_size * pool2_size")]}),
         Mistake("conv2_one_input_map", answers(conv2_params=fp.conv_params(3, 1, 64)),
-                "{name} is {got}, but it should be {expected}: each of conv2's 64 kernels is 3 x 3 x 32, it "
+                "{name} is {got}, which is not it yet: each of conv2's 64 kernels is 3 x 3 x 32, it "
                 "reads all 32 maps of the layer before.",
                 {"python": [("3 * 3 * 32 * 64 + 64", "3 * 3 * 64 + 64")],
                  "r": [("3 * 3 * 32 * 64 + 64", "3 * 3 * 64 + 64")]}),
+    ]
+
+
+# ---- more_hardware (optional) -------------------------------------------------------
+@register
+class MoreHardwareBatches(Predict):
+    id = "more_hardware_batches"
+
+    @staticmethod
+    def expected():
+        """From the spec: more_hardware's quick profile and the logical CPUs mirrored splits the CPU into."""
+        import json
+        spec = json.loads((ROOT / "shared_data" / "spec.json").read_text())
+        quick, copies = spec["lessons"]["more_hardware"]["profiles"]["quick"], spec["logical_cpus"]
+        n, batch = quick["n_train"], quick["batch_size"]
+        steps = -(-n // batch)
+        return {"rows_per_copy": batch // copies, "steps_per_epoch": steps,
+                "last_rows_per_copy": (n - (steps - 1) * batch) // copies, "gradients_added": copies}
+
+    mistakes = [
+        Mistake("batch_not_shared", answers(rows_per_copy=32),
+                "{name} is {got}, which is not it yet: the spec's batch size is the global batch, which the "
+                "strategy deals out to the 2 copies.",
+                {"python": [("rows_per_copy = 32 // 2", "rows_per_copy = 32")],
+                 "r": [("rows_per_copy <- 32 / 2", "rows_per_copy <- 32")]}),
+        Mistake("steps_per_copy_batch", answers(steps_per_epoch=63),
+                "{name} is {got}, which is not it yet: a step takes one global batch of 32 rows, all copies "
+                "together, so an epoch has as many steps as on one device.",
+                {"python": [("math.ceil(1000 / 32)", "math.ceil(1000 / 16)")],
+                 "r": [("ceiling(1000 / 32)", "ceiling(1000 / 16)")]}),
+        Mistake("last_batch_dropped", answers(steps_per_epoch=31),
+                "{name} is {got}, which is not it yet: the last, smaller batch of the epoch is a step too; "
+                "round up.",
+                {"python": [("math.ceil(1000 / 32)", "1000 // 32")],
+                 "r": [("ceiling(1000 / 32)", "1000 %/% 32")]}),
+        Mistake("gradients_one", answers(gradients_added=1),
+                "{name} is {got}, which is not it yet: every copy computes the gradients of its share, and the "
+                "all-reduce adds them all up before the one update.",
+                {"python": [("gradients_added = 2", "gradients_added = 1")],
+                 "r": [("gradients_added <- 2", "gradients_added <- 1")]}),
     ]
 
 
@@ -127,15 +167,15 @@ class Lenet5Sizes(Predict):
 
     mistakes = [
         Mistake("no_padding", answers(c1_size=fc.output_size(28, 5)),
-                "{name} is {got}, but it should be {expected}: the lesson first pads the 28 x 28 digits by 2 on "
+                "{name} is {got}, which is not it yet: the lesson first pads the 28 x 28 digits by 2 on "
                 "every side (ZeroPadding2D(2)), to the paper's 32 x 32.",
                 {"python": [("(28 + 2 * 2) - 5 + 1", "28 - 5 + 1")], "r": [("(28 + 2 * 2) - 5 + 1", "28 - 5 + 1")]}),
         Mistake("c5_no_bias", answers(c5_params=5 * 5 * 16 * 120),
-                "{name} is {got}, but it should be {expected}: each of C5's 120 maps also has a bias.",
+                "{name} is {got}, which is not it yet: each of C5's 120 maps also has a bias.",
                 {"python": [("5 * 5 * 16 * 120 + 120", "5 * 5 * 16 * 120")],
                  "r": [("5 * 5 * 16 * 120 + 120", "5 * 5 * 16 * 120")]}),
         Mistake("f6_from_s4", answers(f6_params=fp.dense_params(400, 84)),
-                "{name} is {got}, but it should be {expected}: F6 reads C5's 120 units (1 x 1 x 120), not "
+                "{name} is {got}, which is not it yet: F6 reads C5's 120 units (1 x 1 x 120), not "
                 "S4's 5 x 5 x 16 = 400 numbers.",
                 {"python": [("120 * 84 + 84", "400 * 84 + 84")], "r": [("120 * 84 + 84", "400 * 84 + 84")]}),
     ]
@@ -193,15 +233,15 @@ class GapParams(Predict):
 
     mistakes = [
         Mistake("valid_padding", answers(block3_size=fc.output_size(7, 3, 0, 2)),
-                "{name} is {got}, but it should be {expected}: the residual blocks pad with 'same', so a "
+                "{name} is {got}, which is not it yet: the residual blocks pad with 'same', so a "
                 "stride of 2 gives ceil(7 / 2).",
                 {"python": [("(7 + 2 * 1 - 3)", "(7 + 2 * 0 - 3)")], "r": [("(7 + 2 * 1 - 3)", "(7 + 2 * 0 - 3)")]}),
         Mistake("flatten_no_bias", answers(flatten_params=4 * 4 * 128 * 10),
-                "{name} is {got}, but it should be {expected}: the dense layer also has 10 biases.",
+                "{name} is {got}, which is not it yet: the dense layer also has 10 biases.",
                 {"python": [("block3_size * block3_size * 128 * 10 + 10", "block3_size * block3_size * 128 * 10")],
                  "r": [("block3_size * block3_size * 128 * 10 + 10", "block3_size * block3_size * 128 * 10")]}),
         Mistake("gap_per_position", answers(gap_params=fp.dense_params(4 * 4, 10)),
-                "{name} is {got}, but it should be {expected}: global average pooling keeps one number per "
+                "{name} is {got}, which is not it yet: global average pooling keeps one number per "
                 "channel (128), averaging over the positions.",
                 {"python": [("gap_params = 128 * 10 + 10", "gap_params = block3_size * block3_size * 10 + 10")],
                  "r": [("gap_params <- 128 * 10 + 10", "gap_params <- block3_size * block3_size * 10 + 10")]}),

@@ -33,14 +33,14 @@ class ConvOutputSize(Predict):
     expected = staticmethod(sizes_by(fc.output_size))
     mistakes = [
         Mistake("padding_forgotten", sizes_by(lambda n, k, p, s: (n - k) // s + 1),
-                "{name} is {got}, but it should be {expected}: the padding adds p cells on both sides, "
+                "{name} is {got}, which is not it yet: the padding adds p cells on both sides, "
                 "so the padded input is n + 2p wide.",
                 {"python": [(" + 2 * ", " + 0 * ")], "r": [(" + 2L * ", " + 0L * ")]}),
         Mistake("padding_once", sizes_by(lambda n, k, p, s: (n + p - k) // s + 1),
-                "{name} is {got}, but it should be {expected}: the padding goes on both sides, 2p, not p.",
+                "{name} is {got}, which is not it yet: the padding goes on both sides, 2p, not p.",
                 {"python": [(" + 2 * ", " + 1 * ")], "r": [(" + 2L * ", " + 1L * ")]}),
         Mistake("stride_forgotten", sizes_by(lambda n, k, p, s: n + 2 * p - k + 1),
-                "{name} is {got}, but it should be {expected}: with a stride s the window jumps s cells, "
+                "{name} is {got}, which is not it yet: with a stride s the window jumps s cells, "
                 "so divide (n + 2p - k) by s before adding 1.",
                 {"python": [("// 2 + 1", "// 1 + 1")], "r": [("%/% 2L + 1L", "%/% 1L + 1L")]}),
         Mistake("no_plus_one", sizes_by(lambda n, k, p, s: (n + 2 * p - k) // s),
@@ -48,7 +48,7 @@ class ConvOutputSize(Predict):
                 "(n + 2p - k) / s + 1.",
                 {"python": [(") // 1 + 1", ") // 1")], "r": [(") %/% 1L + 1L", ") %/% 1L")]}),
         Mistake("rounded_up", sizes_by(lambda n, k, p, s: -(-(n + 2 * p - k) // s) + 1),
-                "{name} is {got}, but it should be {expected}: a window that would stick out over the edge "
+                "{name} is {got}, which is not it yet: a window that would stick out over the edge "
                 "does not count, so round (n + 2p - k) / s down.",
                 {"python": [("(32 + 2 * 2 - 5) // 2 + 1", "-(-(32 + 2 * 2 - 5) // 2) + 1")],
                  "r": [("(32L + 2L * 2L - 5L) %/% 2L + 1L", "ceiling((32L + 2L * 2L - 5L) / 2L) + 1L")]}),
@@ -98,6 +98,15 @@ def shape_of(a):
 
 
 # ---- foundations_pooling -----------------------------------------------------------
+def windows_past_the_edge(x, size, stride):
+    """Max pooling with n // stride windows a side, as NumPy computes it: the last windows are cut
+    short at the edge (R stops there with "subscript out of bounds")."""
+    x = np.asarray(x, dtype=float)
+    rows, cols = x.shape[0] // stride, x.shape[1] // stride
+    return np.array([[np.max(x[i * stride:i * stride + size, j * stride:j * stride + size]) for j in range(cols)]
+                     for i in range(rows)])
+
+
 @register
 class MaxPool(ByHand):
     id = "max_pool"
@@ -112,6 +121,14 @@ class MaxPool(ByHand):
         Mistake("average", lambda c: fp.pool2d(c["x"], c["size"], c["stride"], "avg"),
                 "those are the averages of the windows: max pooling keeps the largest value of each window.",
                 {"python": [("np.max(window)", "np.mean(window)")], "r": [("max(window)", "mean(window)")]}),
+        Mistake("window_ignored", lambda c: windows_past_the_edge(c["x"], c["size"], c["stride"]),
+                "some of your windows run past the edge of x: count only the windows that fit whole "
+                "inside it (the slide's formula for the output size has the window's size in it).",
+                {"python": [("(x.shape[0] - size) // stride + 1", "x.shape[0] // stride"),
+                            ("(x.shape[1] - size) // stride + 1", "x.shape[1] // stride")],
+                 "r": [("(nrow(x) - size) %/% stride + 1L", "nrow(x) %/% stride"),
+                       ("(ncol(x) - size) %/% stride + 1L", "ncol(x) %/% stride")]},
+                crash={"r": r"subscript out of bounds", "python": r"zero-size array"}),
         Mistake("zero_start", lambda c: np.maximum(fp.pool2d(c["x"], c["size"], c["stride"], "max"), 0),
                 "where every number in a window is negative your maximum is 0: start from the window's own "
                 "values (or minus infinity), not from 0.",
@@ -146,7 +163,7 @@ class LenetC3Params(Predict):
     expected = staticmethod(c3_answers(fp.lenet_c3_params(C3), fp.conv_params(5, 6, 16)))
     mistakes = [
         Mistake("no_biases", c3_answers(int(25 * C3.sum()), 25 * 6 * 16),
-                "{name} is {got}, but it should be {expected}: every one of the 16 C3 maps also has one bias.",
+                "{name} is {got}, which is not it yet: every one of the 16 C3 maps also has one bias.",
                 {"python": [(" + 16", "")], "r": [(" + 16", "")]}),
         Mistake("full_table", c3_answers(fp.conv_params(5, 6, 16), None),
                 "{name} is {got}: that is C3 with every S2 map connected to every C3 map; LeNet-5's TABLE I "
@@ -154,7 +171,7 @@ class LenetC3Params(Predict):
                 {"python": [("c3_connections * 5 * 5 + 16", "6 * 16 * 5 * 5 + 16")],
                  "r": [("c3_connections * 5 * 5 + 16", "6 * 16 * 5 * 5 + 16")]}),
         Mistake("bias_per_connection", c3_answers(int(26 * C3.sum()), None),
-                "{name} is {got}, but it should be {expected}: a C3 map has one bias, not one per connection.",
+                "{name} is {got}, which is not it yet: a C3 map has one bias, not one per connection.",
                 {"python": [("c3_connections * 5 * 5 + 16", "c3_connections * (5 * 5 + 1)")],
                  "r": [("c3_connections * 5 * 5 + 16", "c3_connections * (5 * 5 + 1)")]}),
     ]

@@ -1,9 +1,9 @@
 """The RNN part's by-hand, predict and Keras-build exercises: rnn_forecaster, lstm_vs_gru,
 rnn_types, sunspots.
 
-The expected values come from the lessons' own closed forms and baselines (lstm_vs_gru's
-closed_form_params, rnn_types' type_by_hand, sunspots' baselines), imported with keras stubbed
-out so that no by-hand check starts TensorFlow, and from the shared spec's sizes.
+The expected values come from closed forms (rnn_types' five types, below) and the lessons' own
+functions (lstm_vs_gru's closed_form_params, sunspots' baselines), taken with keras stubbed out
+so that no by-hand check starts TensorFlow, and from the shared spec's sizes.
 """
 import json
 
@@ -27,6 +27,31 @@ def params(kind, h, x):
     return lesson("lstm_vs_gru").closed_form_params(kind, h, x)
 
 
+# rnn_types' counts in closed form (the lesson writes them out where it builds the five types).
+TYPE_SIZES = ("features", "units", "steps_in", "steps_out", "outputs")
+
+
+def rnn_params(h, x):
+    return h * (h + x) + h
+
+
+def dense_params(k, w):
+    return k * (w + 1)
+
+
+def type_by_hand(name, types):
+    """Input shape, output shape and parameters of one of the five types (no batch axis)."""
+    x, h, t_in, t_out, k = (types[key] for key in TYPE_SIZES)
+    head = dense_params(k, h)
+    return {
+        "one_to_one": ([x], [k], dense_params(h, x) + head),
+        "one_to_many": ([x], [t_out, k], rnn_params(h, x) + head),
+        "many_to_one": ([t_in, x], [k], rnn_params(h, x) + head),
+        "many_to_many_equal": ([t_in, x], [t_in, k], rnn_params(h, x) + head),
+        "many_to_many_unequal": ([t_in, x], [t_out, k], rnn_params(h, x) + rnn_params(h, h) + head),
+    }[name]
+
+
 # ---- rnn_forecaster ----------------------------------------------------------------
 @register
 class RnnParams(Predict):
@@ -35,21 +60,21 @@ class RnnParams(Predict):
     @staticmethod
     def expected():
         units = spec()["lessons"]["rnn_forecaster"]["profiles"]["full"]["units"]
-        return {"rnn_params": params("simple_rnn", units, 1), "head_params": lesson("rnn_types").dense_params(1, units),
+        return {"rnn_params": params("simple_rnn", units, 1), "head_params": dense_params(1, units),
                 "rnn_params_quick": params("simple_rnn", spec()["lessons"]["rnn_forecaster"]["profiles"]["quick"]["units"], 1)}
 
     mistakes = [
         Mistake("no_recurrent_weights", answers(rnn_params=32 * 1 + 32),
-                "{name} is {got}, but it should be {expected}: a SimpleRNN also has the h x h recurrent "
+                "{name} is {got}, which is not it yet: a SimpleRNN also has the h x h recurrent "
                 "weights that carry h(t-1) into h(t).",
                 {"python": [("32 * (32 + 1) + 32", "32 * 1 + 32")], "r": [("32 * (32 + 1) + 32", "32 * 1 + 32")]}),
         Mistake("window_as_input", answers(rnn_params=params("simple_rnn", 32, 20)),
-                "{name} is {got}, but it should be {expected}: each step reads one number (the model "
+                "{name} is {got}, which is not it yet: each step reads one number (the model "
                 "reshapes the window to 20 steps x 1 value), and all 20 steps share the same weights.",
                 {"python": [("32 * (32 + 1) + 32", "32 * (32 + 20) + 32")],
                  "r": [("32 * (32 + 1) + 32", "32 * (32 + 20) + 32")]}),
         Mistake("no_bias", answers(rnn_params=32 * 33),
-                "{name} is {got}, but it should be {expected}: the SimpleRNN also has one bias per unit.",
+                "{name} is {got}, which is not it yet: the SimpleRNN also has one bias per unit.",
                 {"python": [("32 * (32 + 1) + 32", "32 * (32 + 1)")], "r": [("32 * (32 + 1) + 32", "32 * (32 + 1)")]}),
     ]
 
@@ -65,16 +90,16 @@ class LstmGruParams(Predict):
 
     mistakes = [
         Mistake("lstm_three_blocks", answers(lstm=3 * params("simple_rnn", 32, 1)),
-                "{name} is {got}, but it should be {expected}: an LSTM has four blocks of weights, the "
+                "{name} is {got}, which is not it yet: an LSTM has four blocks of weights, the "
                 "forget, update (input) and output gates and the candidate.",
                 {"python": [("lstm = 4 * ", "lstm = 3 * ")], "r": [("lstm <- 4 * ", "lstm <- 3 * ")]}),
         Mistake("gru_one_bias", answers(gru=3 * params("simple_rnn", 32, 1)),
-                "{name} is {got}, but it should be {expected}: Keras' GRU (reset_after=True, its default) "
+                "{name} is {got}, which is not it yet: Keras' GRU (reset_after=True, its default) "
                 "has two biases per block, 3 x (h(h + x) + 2h).",
                 {"python": [("32 * (32 + 1) + 2 * 32", "32 * (32 + 1) + 32")],
                  "r": [("32 * (32 + 1) + 2 * 32", "32 * (32 + 1) + 32")]}),
         Mistake("lstm_no_recurrent", answers(lstm=4 * (32 * 1 + 32)),
-                "{name} is {got}, but it should be {expected}: every LSTM block reads [a(t-1), x(t)], so it "
+                "{name} is {got}, which is not it yet: every LSTM block reads [a(t-1), x(t)], so it "
                 "has h x (h + x) weights, the recurrent ones too.",
                 {"python": [("lstm = 4 * (32 * (32 + 1) + 32)", "lstm = 4 * (32 * 1 + 32)")],
                  "r": [("lstm <- 4 * (32 * (32 + 1) + 32)", "lstm <- 4 * (32 * 1 + 32)")]}),
@@ -133,25 +158,25 @@ class RnnTypesShapes(Predict):
 
     @staticmethod
     def expected():
-        by_hand = lambda name: lesson("rnn_types").type_by_hand(name, types())
+        by_hand = lambda name: type_by_hand(name, types())
         return {"one_to_one_params": by_hand("one_to_one")[2], "many_to_one_params": by_hand("many_to_one")[2],
                 "many_to_many_unequal_params": by_hand("many_to_many_unequal")[2],
                 "many_to_many_equal_shape": by_hand("many_to_many_equal")[1]}
 
     mistakes = [
-        Mistake("no_decoder", answers(many_to_many_unequal_params=lesson("rnn_types").type_by_hand(
+        Mistake("no_decoder", answers(many_to_many_unequal_params=type_by_hand(
             "many_to_one", types())[2]),
-                "{name} is {got}, but it should be {expected}: the unequal many-to-many has a second "
+                "{name} is {got}, which is not it yet: the unequal many-to-many has a second "
                 "recurrent layer, the decoder, which reads the encoder's h: h(h + h) + h more.",
                 {"python": [("(4 * (4 + 3) + 4) + (4 * (4 + 4) + 4)", "(4 * (4 + 3) + 4)")],
                  "r": [("(4 * (4 + 3) + 4) + (4 * (4 + 4) + 4)", "(4 * (4 + 3) + 4)")]}),
         Mistake("last_step_only", answers(many_to_many_equal_shape=[2]),
-                "{name} is {got}, but it should be {expected}: with return_sequences=True the RNN gives "
+                "{name} is {got}, which is not it yet: with return_sequences=True the RNN gives "
                 "an h at every step, so the Dense head gives one output per input step.",
                 {"python": [("many_to_many_equal_shape = [5, 2]", "many_to_many_equal_shape = [2]")],
                  "r": [("many_to_many_equal_shape <- c(5, 2)", "many_to_many_equal_shape <- c(2)")]}),
         Mistake("head_without_bias", answers(many_to_one_params=4 * (4 + 3) + 4 + 2 * 4),
-                "{name} is {got}, but it should be {expected}: the Dense head has k(h + 1) parameters, "
+                "{name} is {got}, which is not it yet: the Dense head has k(h + 1) parameters, "
                 "its biases too.",
                 {"python": [("many_to_one_params = (4 * (4 + 3) + 4) + 2 * (4 + 1)",
                              "many_to_one_params = (4 * (4 + 3) + 4) + 2 * 4")],
@@ -191,7 +216,7 @@ class EncoderDecoder(ByHand):
             return f"your {self.function} should give back a Keras model (keras.Model), not {type(got).__name__}."
         sizes = {"features": c["features"], "units": c["units"], "steps_in": c["steps_in"],
                  "steps_out": c["steps_out"], "outputs": c["outputs"]}
-        _, out_shape, n_params = lesson("rnn_types").type_by_hand("many_to_many_unequal", sizes)
+        _, out_shape, n_params = type_by_hand("many_to_many_unequal", sizes)
         if got["input_shape"] != [c["steps_in"], c["features"]]:
             return (f"your model reads {got['input_shape']}, but it should read {c['steps_in']} steps of "
                     f"{c['features']} features: keras.Input(shape=(steps_in, features)).")

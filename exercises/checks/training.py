@@ -36,6 +36,8 @@ class Change(Exercise):
     answer = "total_params"
     change = ""            # what both runs must show, as a sentence ends: "16 filters in the first Conv2D"
     lesson_edits = {}      # the edit itself, per language: the tests apply it to the lessons' twins
+    copies = False         # True: the learner edits and runs their own copies of the lesson (their exercise
+                           # files), not the lesson; the check then reads only the prediction's line of them
 
     def edited(self, results):
         raise NotImplementedError
@@ -44,9 +46,18 @@ class Change(Exercise):
         return results["model"]["total_params"]
 
     def job(self, file, language):
-        return {"file": str(file), "names": [self.answer], "time_limit": self.time_limit}
+        return {"file": str(file), "names": [self.answer], "time_limit": self.time_limit,
+                "assignments_only": self.copies}
+
+    def twin(self, language):
+        """The file the learner edits in that language: the lesson's twin, or their own copy of it."""
+        if self.copies:
+            return f"exercises/{'python' if language == 'python' else 'R'}/{self.id}.{'py' if language == 'python' else 'R'}"
+        return LESSON_FILE[language].format(self.lesson)
 
     def run_hint(self):
+        if self.copies:
+            return f".venv/bin/python {self.twin('python')} and Rscript {self.twin('r')}"
         return f"./workshop run {self.lesson} --profile {self.profile}"
 
     def judge(self, values, language):
@@ -61,12 +72,12 @@ class Change(Exercise):
                                f"profile: run both with {self.run_hint()}"), "wrong_profile"
         done = {lang: self.edited(r) for lang, r in runs.items()}
         if not any(done.values()):
-            return False, (f"neither run has {self.change} yet: edit {LESSON_FILE['python'].format(self.lesson)} "
-                           f"and {LESSON_FILE['r'].format(self.lesson)}, then run {self.run_hint()}"), "not_edited"
+            return False, (f"neither run has {self.change} yet: edit {self.twin('python')} "
+                           f"and {self.twin('r')}, then run {self.run_hint()}"), "not_edited"
         if not all(done.values()):
             yes, no = (next(lang for lang in done if done[lang] == want) for want in (True, False))
             return False, (f"your {LANGUAGE_NAME[yes]} run has {self.change}, but your {LANGUAGE_NAME[no]} run "
-                           f"does not: make the same edit in {LESSON_FILE[no].format(self.lesson)}, then run "
+                           f"does not: make the same edit in {self.twin(no)}, then run "
                            f"{self.run_hint()}"), "one_language_only"
         sys.path.insert(0, str(ROOT / "tools"))
         import compare
@@ -74,7 +85,8 @@ class Change(Exercise):
             rows = compare.compare_lesson(ROOT / "outputs", self.lesson, 0.0)
         except compare.CompareError as e:
             return False, f"the compare cannot read the results: {e}", "unreadable"
-        differ = [row[0] for row in rows if row[-1] == "DIFFERENT" and "seconds" not in str(row[0])]
+        differ = [row[0] for row in rows if row[-1] == "DIFFERENT" and "seconds" not in str(row[0])
+                  and not (self.copies and row[0] == "plot files")]   # a copy draws none of the lesson's pictures
         if differ:
             return False, (f"both runs have {self.change}, but the compare finds them different in "
                            f"{', '.join(differ[:4])}: the two edits must be the same (the same numbers, in the "
@@ -95,9 +107,10 @@ class Change(Exercise):
 @register
 class CnnFilters(Change):
     id, lesson, profile = "cnn_filters", "cnn_mnist", "quick"
+    copies = True   # exercises/python/cnn_filters.py and exercises/R/cnn_filters.R: lesson 1's steps, copied
     change = "16 filters in the first Conv2D"
     lesson_edits = {"python": [('layers.Conv2D(32, 3, activation="relu")', 'layers.Conv2D(16, 3, activation="relu")')],
-                    "r": [('layers$Conv2D(32L, 3L, activation = "relu")', 'layers$Conv2D(16L, 3L, activation = "relu")')]}
+                    "r": [('layer_conv_2d(filters = 32, kernel_size = 3, activation = "relu")', 'layer_conv_2d(filters = 16, kernel_size = 3, activation = "relu")')]}
     mistakes = [
         Mistake("second_conv_unchanged", lambda r: r["model"]["total_params"] - 9 * 16 * 64 + 9 * 32 * 64,
                 "{got} counts the first Conv2D's new size only: the second Conv2D now reads 16 maps, so its "
@@ -120,7 +133,7 @@ class Lenet5F6(Change):
     id, lesson, profile = "lenet5_f6", "lenet5", "quick"
     change = "an F6 of 42 units"
     lesson_edits = {"python": [('layers.Dense(84, activation="tanh", name="f6")', 'layers.Dense(42, activation="tanh", name="f6")')],
-                    "r": [('layers$Dense(84L, activation = "tanh", name = "f6")', 'layers$Dense(42L, activation = "tanh", name = "f6")')]}
+                    "r": [('layer_dense(units = 84, activation = "tanh", name = "f6")', 'layer_dense(units = 42, activation = "tanh", name = "f6")')]}
     mistakes = [
         Mistake("output_layer_unchanged", lambda r: r["model"]["total_params"] + 42 * 10,
                 "{got} leaves the output layer as it was: Dense(10) now reads 42 units, 10 x (42 + 1) "
@@ -138,8 +151,8 @@ class RnnToGru(Change):
     id, lesson, profile = "rnn_to_gru", "rnn_forecaster", "exercise"
     answer = "gru_params"
     change = "a GRU as its recurrent layer"
-    lesson_edits = {"python": [('layers.SimpleRNN(config["units"], name="recurrent")', 'layers.GRU(config["units"], name="recurrent")')],
-                    "r": [('layers$SimpleRNN(as.integer(config$units), name = "recurrent")', 'layers$GRU(as.integer(config$units), name = "recurrent")')]}
+    lesson_edits = {"python": [('layers.SimpleRNN(settings["units"], name="recurrent")', 'layers.GRU(settings["units"], name="recurrent")')],
+                    "r": [('layer_simple_rnn(units = settings$units, name = "recurrent")', 'layer_gru(units = settings$units, name = "recurrent")')]}
     mistakes = [
         Mistake("simple_rnn_count", lambda r: layer(r, name="recurrent")["output_shape"][-1] * 18,
                 "{got} is the SimpleRNN's count; a GRU has three blocks of weights (update gate, reset gate, "
@@ -164,13 +177,20 @@ class Open(Exercise):
     kind = "open"
     lesson = profile = ""
     answer = "what_i_changed"
+    copies = False   # True: the learner changes and runs their own copy of the lesson (their exercise file)
 
     def job(self, file, language):
-        return {"file": str(file), "names": [self.answer], "time_limit": self.time_limit}
+        return {"file": str(file), "names": [self.answer], "time_limit": self.time_limit,
+                "assignments_only": self.copies}
 
     def judge(self, values, language):
         # The hints name no language: a Python and an R learner in the same spot read the same words.
         run = results_of(self.lesson, language)
+        if self.copies:
+            mine = f"exercises/python/{self.id}.py or exercises/R/{self.id}.R"
+            if run is None:
+                return False, (f"not done yet: your copy of {self.lesson} ({mine}) has no results yet: change it, "
+                               f"then run it"), "not_run"
         twins = f"{LESSON_FILE['python'].format(self.lesson)} or {LESSON_FILE['r'].format(self.lesson)}"
         if run is None:
             return False, (f"not done yet: your twin of {self.lesson} ({twins}) has no results yet: change it, "
@@ -184,6 +204,7 @@ class Open(Exercise):
 @register
 class CnnSmall(Open):
     id, lesson, profile = "cnn_small", "cnn_mnist", "quick"
+    copies = True   # exercises/python/cnn_small.py and exercises/R/cnn_small.R: lesson 1's steps, copied
     max_params, min_accuracy = 50_000, 0.75
 
     def goal(self, run):
@@ -195,7 +216,7 @@ class CnnSmall(Open):
         if accuracy < self.min_accuracy:
             return False, (f"{params:,} parameters is within the limit, but the test accuracy is "
                            f"{accuracy:.1%}, below {self.min_accuracy:.0%}: a small network learns slowly in "
-                           f"two epochs; try a larger learning rate (set config[\"learning_rate\"] before "
+                           f"two epochs; try a larger learning rate (set settings[\"learning_rate\"] before "
                            f"compiling) or wider convolutions before a small Dense layer."), "too_weak"
         return True, (f"passed: {accuracy:.1%} test accuracy with {params:,} parameters "
                       f"(lesson 1's network: 225,034)."), None

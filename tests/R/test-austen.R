@@ -1,6 +1,8 @@
-# Austen: the n-gram yardsticks, the windows and the reader, against values worked out by hand;
-# mirrors tests/python/test_austen.py.
-austen <- load_lesson("austen")
+# Austen: the n-gram yardsticks, the windows and the reader (R/austen_ngram.R and R/austen_chars.R,
+# which the lesson reaches through R/workshop.R), against values worked out by hand; mirrors the by-hand
+# part of tests/python/test_austen.py. Then the lesson file itself, parsed: its run is tested by the
+# parity, notebook and lesson tests, which read the quick runs of both languages.
+austen <- c(as.list(as.environment("workshop:austen_chars")), as.list(as.environment("workshop:austen_ngram")))
 np <- reticulate::import("numpy", convert = FALSE)
 py <- reticulate::py_to_r
 BY_HAND <- list(c(0, 0.5, 1, 1.5), c(0, 0.5, 1, 1.5))   # the discounts D(1), D(2), D(3+) of both orders, given
@@ -110,4 +112,30 @@ test_that("the reader refuses a bad book", {
     expect_error(austen$load_novels(lesson_config("austen", "quick", data_dir = data_dir)), case[[2L]],
                  fixed = TRUE, class = "workshop_error")
   }
+})
+
+lesson_path <- file.path(ROOT, "R", "austen.R")
+code <- parse(lesson_path, keep.source = FALSE)
+calls <- all.names(as.call(c(as.name("{"), as.list(code))))
+
+test_that("the lesson parses, starts with library(workshop) and writes its Keras code with keras3's names", {
+  expect_identical(deparse(code[[1]]), "library(workshop)")
+  expect_match(deparse(code[[2]]), "workshop_start(\"austen\")", fixed = TRUE)
+  expect_true(all(c("keras_input", "layer_embedding", "layer_gru", "layer_dense", "layer_category_encoding",
+                    "keras_model", "compile", "fit", "evaluate", "predict", "optimizer_adam",
+                    "learning_rate_schedule_cosine_decay", "loss_sparse_categorical_crossentropy") %in% calls))
+  text <- readLines(lesson_path)
+  code_lines <- text[!startsWith(text, "#")]
+  expect_true(any(grepl("|>", code_lines, fixed = TRUE)))
+  expect_false(any(grepl("keras$", code_lines, fixed = TRUE)) || any(grepl("np$", code_lines, fixed = TRUE)))
+  expect_false(any(grepl("[0-9]L\\b", sub("#.*$", "", code_lines))))   # whole numbers without L
+})
+
+test_that("the facade hands the lesson R matrices of ids, and the n-gram's probabilities as R numbers", {
+  config <- lesson_config("austen", "quick")
+  novels <- workshop_read_novels(config)
+  windows <- workshop_train_windows(novels, config)
+  expect_true(is.integer(windows$x) && is.matrix(windows$x) && ncol(windows$x) == config$window)
+  expect_identical(windows$y[, -config$window], windows$x[, -1])   # the target is the input, one character on
+  expect_identical(novels$unknown$persuasion, 0L)
 })

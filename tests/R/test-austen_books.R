@@ -1,6 +1,8 @@
-# Austen books: the words, the mask, the vocabulary, the split and naive Bayes, against values worked
-# out by hand; mirrors tests/python/test_austen_books.py.
-books_lesson <- load_lesson("austen_books")
+# Austen books: the words, the mask, the vocabulary, the split and naive Bayes (R/austen_words.R, which
+# the lesson reaches through R/workshop.R), against values worked out by hand; mirrors the by-hand part of
+# tests/python/test_austen_books.py. Then the lesson file itself, parsed: its run is tested by the
+# parity, notebook and lesson tests, which read the quick runs of both languages.
+books_lesson <- as.environment("workshop:austen_words")
 np <- reticulate::import("numpy", convert = FALSE)
 py <- reticulate::py_to_r
 TEXT <- 'It was Mr. Darcy. "Elinor is here," said Anne; I saw The Park.\nThe end'
@@ -59,20 +61,28 @@ test_that("naive Bayes by hand", {
   nb <- books_lesson$naive_bayes(data, 4L, list(books = list(a = list(), b = list()), alpha = 1))
   expect_equal(exp(py(nb$log_word)), rbind(c(1, 1, 4, 2) / 8, c(1, 1, 1, 3) / 6), tolerance = 1e-15)
   expect_equal(exp(as.numeric(py(nb$log_prior))), c(2, 1) / 3, tolerance = 1e-15)
-  scores <- py(books_lesson$naive_bayes_scores(nb, np$array(rbind(c(3L, 3L)), dtype = "int32")))
+  scores <- books_lesson$naive_bayes_scores(nb, np$array(rbind(c(3L, 3L)), dtype = "int32"))
   expect_equal(scores[1L, ], c(log(2 / 3 * (2 / 8)^2), log(1 / 3 * (3 / 6)^2)), tolerance = 1e-15)
-  judged <- books_lesson$judge(c(0L, 0L, 1L), c(0L, 1L, 1L), 2L)
-  expect_identical(judged$accuracy, 2 / 3)
-  expect_identical(judged$confusion_matrix, rbind(c(1L, 1L), c(0L, 1L)))   # rows: the truth
+  # the same from R matrices, as the lesson passes them
+  nb_r <- workshop_naive_bayes(list(x_train = rbind(c(2L, 2L), c(2L, 3L), c(3L, 3L)), y_train = c(0L, 0L, 1L)), 4L,
+                               list(books = list(a = list(), b = list()), alpha = 1))
+  expect_identical(workshop_naive_bayes_scores(nb_r, rbind(c(3L, 3L))), scores)
+  expect_identical(workshop_confusion_matrix(c(0L, 0L, 1L), c(0L, 1L, 1L), 2), rbind(c(1L, 1L), c(0L, 1L)))   # rows: the truth
 })
 
 test_that("the shipped novels", {
-  books <- books_lesson$load_books(books_lesson$check_settings(lesson_config("austen_books", "quick")))
+  books <- workshop_read_books(lesson_config("austen_books", "quick"))
   expect_identical(books$n_words$persuasion, 84121L)
   expect_identical(books$words$unmasked$persuasion[[1L]], "persuasion")
   expect_true("elinor" %in% books$words$unmasked$sense_and_sensibility)
   expect_false("elinor" %in% books$words$masked$sense_and_sensibility)
   expect_identical(books$parts$persuasion, list(train = 1684L, val = 560L, test = 560L))
+  config <- books_lesson$check_settings(lesson_config("austen_books", "quick"))
+  data <- workshop_book_passages(books, "masked", config)
+  expect_identical(data$vocabulary[1:2], c("<unknown>", "<name>"))
+  expect_true(is.integer(data$x_train) && is.matrix(data$x_train) && ncol(data$x_train) == config$passage_words)
+  expect_identical(nrow(data$x_test), length(data$y_test))
+  expect_identical(sort(unique(data$y_test)), 0:5)
 })
 
 test_that("bad settings are refused", {
@@ -82,4 +92,21 @@ test_that("bad settings are refused", {
     config[[case[[1L]]]] <- case[[2L]]
     expect_error(books_lesson$check_settings(config), case[[3L]], fixed = TRUE, class = "workshop_error")
   }
+})
+
+lesson_path <- file.path(ROOT, "R", "austen_books.R")
+code <- parse(lesson_path, keep.source = FALSE)
+calls <- all.names(as.call(c(as.name("{"), as.list(code))))
+
+test_that("the lesson parses, starts with library(workshop) and writes its Keras code with keras3's names", {
+  expect_identical(deparse(code[[1]]), "library(workshop)")
+  expect_match(deparse(code[[2]]), "workshop_start(\"austen_books\")", fixed = TRUE)
+  expect_true(all(c("keras_input", "layer_embedding", "layer_spatial_dropout_1d", "layer_lstm", "bidirectional",
+                    "layer_dropout", "layer_dense", "keras_model", "compile", "fit", "evaluate", "predict",
+                    "callback_early_stopping", "loss_sparse_categorical_crossentropy", "set_random_seed") %in% calls))
+  text <- readLines(lesson_path)
+  code_lines <- text[!startsWith(text, "#")]
+  expect_true(any(grepl("|>", code_lines, fixed = TRUE)))
+  expect_false(any(grepl("keras$", code_lines, fixed = TRUE)) || any(grepl("np$", code_lines, fixed = TRUE)))
+  expect_false(any(grepl("[0-9]L\\b", sub("#.*$", "", code_lines))))   # whole numbers without L
 })

@@ -1,25 +1,35 @@
-# What lesson 1 records of what its network learned: the first layer's kernels and one digit's
-# feature maps, with the shapes the model implies; mirrors tests/python/test_cnn_mnist.py.
-lesson <- load_lesson("cnn_mnist")
-config <- lesson_config("cnn_mnist", "quick")
-data <- load_images(config)
-lesson$keras$utils$set_random_seed(as.integer(config$seed))   # seed_everything would pin threads, fixed once per session
-model <- lesson$build_model()   # untrained: the shapes do not depend on training
-found <- lesson$learned_features(model, data)
+# Lesson 1 in R reads as keras3: the lesson file itself, parsed (its run is tested by the parity,
+# notebook and lesson-page tests), and the keras3 names it uses, built here without training.
+lesson_path <- file.path(ROOT, "R", "cnn_mnist.R")
+code <- parse(lesson_path, keep.source = FALSE)
+calls <- all.names(as.call(c(as.name("{"), as.list(code))))
 
-test_that("the first layer's kernels are its weights", {
-  expect_length(found$conv1_kernels, 32L)
-  expect_true(all(vapply(found$conv1_kernels, function(k) identical(dim(k), c(3L, 3L)), TRUE)))
-  weights <- model$layers[[3L]]$get_weights()[[1L]]   # Keras keeps k, k, C_in, C_out
-  expect_identical(found$conv1_kernels[[5L]], weights[, , 1L, 5L])
+test_that("the lesson parses and starts with library(workshop)", {
+  expect_identical(deparse(code[[1]]), "library(workshop)")
+  expect_match(deparse(code[[2]]), "workshop_start(\"cnn_mnist\")", fixed = TRUE)
 })
 
-test_that("one digit's feature maps after each convolution", {
-  expect_identical(found$digit, data$x_test[1L, , ])
-  expect_equal(found$digit_label, data$y_test[[1L]])
-  expect_length(found$feature_maps, 2L)
-  expect_length(found$feature_maps[[1L]], lesson$N_MAPS)
-  expect_identical(dim(found$feature_maps[[1L]][[1L]]), c(26L, 26L))
-  expect_identical(dim(found$feature_maps[[2L]][[8L]]), c(11L, 11L))
-  expect_gte(min(unlist(found$feature_maps)), 0)   # each convolution ends in its ReLU
+test_that("the Keras workflow is written with keras3's names", {
+  expect_true(all(c("keras_model_sequential", "layer_conv_2d", "layer_max_pooling_2d", "layer_dense",
+                    "compile", "fit", "evaluate", "predict") %in% calls))
+  text <- readLines(lesson_path)
+  expect_true(any(grepl("|>", text, fixed = TRUE)))   # the pipe is parsed away: it is read in the text
+  expect_false(any(grepl("keras$", text, fixed = TRUE)))
+})
+
+test_that("the model cell builds lesson 1's network with whole numbers, no L", {
+  model <- keras_model_sequential(input_shape = c(28, 28), name = "cnn_mnist") |>
+    layer_rescaling(1 / 255) |>
+    layer_reshape(c(28, 28, 1)) |>
+    layer_conv_2d(filters = 32, kernel_size = 3, activation = "relu") |>
+    layer_max_pooling_2d(pool_size = 2) |>
+    layer_conv_2d(filters = 64, kernel_size = 3, activation = "relu") |>
+    layer_max_pooling_2d(pool_size = 2) |>
+    layer_flatten() |>
+    layer_dropout(rate = 0.25) |>
+    layer_dense(units = 128, activation = "relu") |>
+    layer_dropout(rate = 0.5) |>
+    layer_dense(units = 10, activation = "softmax")
+  expect_equal(count_params(model), 225034)
+  expect_identical(dim(get_weights(model$layers[[3]])[[1]]), c(3L, 3L, 1L, 32L))
 })

@@ -38,14 +38,28 @@ test_that("unknown lesson, profile and dataset get one sentence", {
   expect_error(lesson_config("cnn_mnist", "huge"), "Unknown profile 'huge': choose one of quick, full.",
                fixed = TRUE, class = "workshop_error")
   expect_error(lesson_config("cnn_mnist", dataset = "cifar"), "Unknown dataset 'cifar'", class = "workshop_error")
-  expect_error(lesson_config("cnn_mnist", distribute = "tpu"),
+  expect_error(lesson_config("more_hardware", distribute = "tpu"),
                "Unknown distribution 'tpu': choose one of none, mirrored, multiworker.", fixed = TRUE, class = "workshop_error")
+  expect_error(lesson_config("cnn_mnist", distribute = "mirrored"),
+               "cnn_mnist trains on one device and takes no --distribute: training on several devices is the lesson more_hardware.",
+               fixed = TRUE, class = "workshop_error")
   expect_identical(lesson_config("cnn_mnist")$distribute, "none")
-  expect_identical(parse_cli("cnn_mnist", "--distribute=mirrored")$distribute, "mirrored")
+  # only more_hardware takes --distribute; its own default is mirrored (2 logical CPUs)
+  expect_identical(parse_cli("more_hardware", character())$distribute, "mirrored")
+  expect_identical(parse_cli("more_hardware", "--distribute=none")$distribute, "none")
 })
+
 
 # The one sentence a workshop_error carries (or what the expression returned, if it did not refuse).
 refusal <- function(expr) tryCatch(expr, workshop_error = conditionMessage)
+
+test_that("a beginner's lesson refuses --distribute in one sentence", {
+  expect_identical(refusal(parse_cli("cnn_mnist", c("--distribute", "mirrored"))),
+                   "Unknown option '--distribute': only the lesson more_hardware trains on several devices; use --profile, --dataset, --seed, --out, --data-dir.")
+  expect_false(grepl("--distribute", help_text("cnn_mnist"), fixed = TRUE))
+  expect_true(grepl("--distribute HOW none, mirrored (a copy per device) or multiworker (a copy per machine); the default is mirrored",
+                    help_text("more_hardware"), fixed = TRUE))
+})
 
 test_that("the seed must be a whole number R can hold", {
   for (seed in list("-5", -5, "4.5", 4.5, "abc", "1e3", "2147483648", 2^31, "")) {
@@ -72,15 +86,18 @@ test_that("parse_cli refuses repeated, empty and unknown options", {
     list("--out=", "The option '--out' needs a value."),
     list("--profile", "The option '--profile' needs a value."),
     list(c("--profile", "--out", "dir"), "The option '--profile' needs a value."),   # not "Unknown option 'dir'"
-    list(c("--prof", "quick"), "Unknown option '--prof': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
-    list("quick", "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir, --distribute.")
+    list(c("--prof", "quick"), "Unknown option '--prof': use --profile, --dataset, --seed, --out, --data-dir."),
+    list("quick", "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir.")
   )
   for (case in cases) expect_identical(refusal(parse_cli("cnn_mnist", case[[1L]])), case[[2L]])
+  # more_hardware lists --distribute too
+  expect_identical(refusal(parse_cli("more_hardware", "quick")),
+                   "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir, --distribute.")
 })
 
 test_that("a lesson done by hand takes only --out", {
   out <- tempfile("out")
-  for (option in c("--profile=quick", "--seed=-5", "--dataset=mnist", "--distribute=none", "--data-dir=x")) {
+  for (option in c("--profile=quick", "--seed=-5", "--dataset=mnist", "--data-dir=x")) {
     expect_identical(refusal(parse_cli("cnn_classics", c("--out", out, option))), sprintf(
       "cnn_classics trains nothing, so it takes only --out: leave out %s.", sub("=.*", "", option)))
   }

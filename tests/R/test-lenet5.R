@@ -1,56 +1,77 @@
-# LeNet-5's shape and parameter counts, as LeCun et al. (1998) give them; mirrors tests/python/test_lenet5.py.
-lenet5 <- load_lesson("lenet5")
-lenet5_model <- lenet5$build_model()
+# Lesson 2 in R reads as keras3: the lesson file itself, parsed (its run is tested by the parity,
+# notebook and tests/python/test_lenet5.py on both languages' results), and its model cell, run
+# here as it stands (built, not trained): LeNet-5's shape and counts as LeCun et al. (1998) give them.
+lesson_path <- file.path(ROOT, "R", "lenet5.R")
+code <- parse(lesson_path, keep.source = FALSE)
+calls <- all.names(as.call(c(as.name("{"), as.list(code))))
+text <- readLines(lesson_path)
 
-test_that("C3_TABLE is LeCun's TABLE I", {
+# The code cell after the markdown cell headed `heading`, evaluated in a fresh environment.
+run_cell <- function(heading) {
+  starts <- grep("^# %%", text)
+  ends <- c(starts[-1L] - 1L, length(text))
+  titled <- which(vapply(seq_along(starts), function(i) any(startsWith(text[starts[i]:ends[i]], paste0("# ", heading))), TRUE))
+  cell <- text[(starts[titled + 1L] + 1L):ends[titled + 1L]]
+  cell <- cell[!startsWith(cell, "summary(")]   # built quietly
+  env <- new.env()
+  eval(parse(text = cell), env)
+  env
+}
+
+test_that("the lesson parses and starts with library(workshop)", {
+  expect_identical(deparse(code[[1]]), "library(workshop)")
+  expect_match(deparse(code[[2]]), "workshop_start(\"lenet5\")", fixed = TRUE)
+})
+
+test_that("the Keras workflow is written with keras3's names, whole numbers and no L", {
+  expect_true(all(c("keras_input", "keras_model", "layer_lambda", "op_take", "layer_conv_2d", "layer_concatenate",
+                    "layer_average_pooling_2d", "layer_dense", "compile", "fit", "evaluate", "predict") %in% calls))
+  expect_true(any(grepl("|>", text, fixed = TRUE)))
+  expect_false(any(grepl("keras$", text, fixed = TRUE)))
+  code_lines <- text[!startsWith(trimws(text), "#")]
+  expect_false(any(grepl("[0-9]L\\b", code_lines)))
+})
+
+model_cell <- run_cell("## 2. The model")
+model <- model_cell$model
+
+test_that("C3_TABLE is LeCun's TABLE I, counted from 1", {
   rows <- c("X...XXX..XXXX.XX", "XX...XXX..XXXX.X", "XXX...XXX..X.XXX",
             ".XXX..XXXX..X.XX", "..XXX..XXXX.XX.X", "...XXX..XXXX.XXX")
-  table <- t(vapply(strsplit(rows, ""), function(cells) as.numeric(cells == "X"), numeric(16L)))
-  built <- matrix(0, 6L, 16L)
-  for (j in seq_along(lenet5$C3_TABLE)) built[lenet5$C3_TABLE[[j]] + 1L, j] <- 1
+  table <- t(vapply(strsplit(rows, ""), function(cells) as.numeric(cells == "X"), numeric(16)))
+  built <- matrix(0, 6, 16)
+  for (j in seq_along(model_cell$C3_TABLE)) built[model_cell$C3_TABLE[[j]], j] <- 1
   expect_identical(built, table)
-  expect_equal(sum(built), 60)
-  expect_equal(lengths(lenet5$C3_TABLE), c(rep(3L, 6L), rep(4L, 9L), 6L))
+  expect_equal(lengths(model_cell$C3_TABLE), c(rep(3L, 6), rep(4L, 9), 6L))
 })
 
-test_that("parameters per layer and in total", {
-  expect_identical(lenet5$layer_params(lenet5_model),
-                   list(c1 = 156L, c3 = 1516L, c5 = 48120L, f6 = 10164L, output = 850L))
-  expect_identical(as.integer(lenet5_model$count_params()), 60806L)
-})
-
-test_that("each C3 map has one kernel per connected S2 map plus a bias", {
+test_that("parameters in total, and each C3 map has one kernel per connected S2 map plus a bias", {
+  expect_identical(as.integer(count_params(model)), 60806L)
   for (j in 0:15) {
-    weights <- lenet5_model$get_layer(sprintf("c3_%02d", j))$get_weights()
-    expect_equal(dim(weights[[1L]]), c(5L, 5L, length(lenet5$C3_TABLE[[j + 1L]]), 1L))
-    expect_length(weights[[2L]], 1L)
+    weights <- get_weights(get_layer(model, sprintf("c3_%02d", j)))
+    expect_equal(dim(weights[[1]]), c(5L, 5L, length(model_cell$C3_TABLE[[j + 1]]), 1L))
+    expect_length(weights[[2]], 1L)
   }
 })
 
-test_that("feature map sizes follow the paper", {
-  shape <- function(name) unlist(lenet5_model$get_layer(name)$output$shape)
-  expect_equal(shape("pad_to_32"), c(32L, 32L, 1L))
-  expect_equal(shape("c1"), c(28L, 28L, 6L))
-  expect_equal(shape("s2"), c(14L, 14L, 6L))
-  expect_equal(shape("c3"), c(10L, 10L, 16L))
-  expect_equal(shape("s4"), c(5L, 5L, 16L))
-  expect_equal(shape("c5"), c(1L, 1L, 120L))
-  expect_equal(shape("f6"), 84L)
-  expect_equal(shape("output"), 10L)
-})
-
 test_that("a C3 map sees only its S2 maps", {
-  probe <- lenet5$keras$Model(lenet5_model$get_layer("s2")$output, lenet5_model$get_layer("c3_00")$output)
-  x <- array(stats::rnorm(14L * 14L * 6L), c(1L, 14L, 14L, 6L))
+  probe <- keras_model(get_layer(model, "s2")$output, get_layer(model, "c3_00")$output)
+  x <- array(stats::rnorm(14 * 14 * 6), c(1, 14, 14, 6))
   y <- x
-  y[, , , 4:6] <- y[, , , 4:6] + 1     # maps 3, 4, 5 (counted from 0): not in C3 map 0's row of TABLE I
-  as_r <- function(t) t$numpy()
-  expect_identical(as_r(probe(x)), as_r(probe(y)))
-  y[, , , 1L] <- y[, , , 1L] + 1
-  expect_false(identical(as_r(probe(x)), as_r(probe(y))))
+  y[, , , 4:6] <- y[, , , 4:6] + 1     # S2 maps 4, 5, 6 (counted from 1): not in C3 map 0's row of TABLE I
+  expect_identical(predict(probe, x, verbose = 0), predict(probe, y, verbose = 0))
+  y[, , , 1] <- y[, , , 1] + 1
+  expect_false(identical(predict(probe, x, verbose = 0), predict(probe, y, verbose = 0)))
 })
 
 test_that("the scaling is the paper's", {
-  scaled <- lenet5_model$get_layer("scale")(matrix(c(0, 255), 1L))$numpy()
+  scaled <- get_layer(model, "scale")(matrix(c(0, 255), 1))$numpy()
   expect_equal(as.vector(scaled), c(-0.1, 1.175), tolerance = 1e-6)
+})
+
+test_that("op_take counts from 1, as keras3's does", {
+  x <- keras_input(shape = c(4, 6))
+  picked <- keras_model(x, op_take(x, c(1, 6), axis = -1))
+  values <- array(seq_len(24), c(1, 4, 6))
+  expect_identical(predict(picked, values, verbose = 0)[1, , ], values[1, , c(1, 6)] + 0)
 })

@@ -1,19 +1,56 @@
-# LSTM vs GRU: closed-form parameter counts and the adding problem; mirrors tests/python/test_lstm_vs_gru.py.
-lstm_vs_gru <- load_lesson("lstm_vs_gru")
+# LSTM vs GRU in R: the lesson file itself (keras3's vocabulary), and its own closed_form_params and
+# adding_problem, taken from the file without running it. The trained results of both languages are
+# checked in tests/python/test_lstm_vs_gru.py, from the quick run; the R forecaster's file too, here.
+lesson_path <- function(name) file.path(ROOT, "R", paste0(name, ".R"))
+
+# The named top-level functions of a lesson file, defined without running the lesson.
+lesson_functions <- function(name, wanted) {
+  env <- new.env(parent = globalenv())
+  for (e in as.list(parse(lesson_path(name), keep.source = FALSE))) {
+    if (is.call(e) && identical(e[[1L]], as.name("<-")) && is.name(e[[2L]]) && as.character(e[[2L]]) %in% wanted) eval(e, env)
+  }
+  expect_setequal(ls(env), wanted)
+  env
+}
+
+lstm_vs_gru <- lesson_functions("lstm_vs_gru", c("closed_form_params", "adding_problem"))
+
+test_that("both RNN lesson files are keras3 code: |>, keras3's names, no L literals, no keras$", {
+  for (name in c("rnn_forecaster", "lstm_vs_gru")) {
+    tokens <- utils::getParseData(parse(lesson_path(name), keep.source = TRUE))
+    numbers <- tokens$text[tokens$token == "NUM_CONST"]
+    expect_false(any(grepl("L$", numbers)), label = paste(name, paste(numbers[grepl("L$", numbers)], collapse = " ")))
+    text <- readLines(lesson_path(name))
+    expect_false(any(grepl("keras\\$|np\\$|layers\\$", text)), label = name)
+    # NumPy's generator draws the adding problem, as in Python: the one use of reticulate
+    expect_identical(grep("reticulate::", text, value = TRUE),
+                     if (name == "lstm_vs_gru") grep("default_rng", text, value = TRUE) else character())
+    for (call in c("library(workshop)", "keras_input(", "keras_model(", "layer_normalization(", "adapt(",
+                   "layer_simple_rnn", "compile(", "fit(", "predict(", "workshop_save(")) {
+      expect_true(any(grepl(call, text, fixed = TRUE)), label = paste(name, call))
+    }
+    expect_gt(sum(grepl("|>", text, fixed = TRUE)), 5)
+    expect_identical(text[[1L]], "# ---")
+    expect_false(any(grepl("^main <- function", text)))
+  }
+  expect_true(any(grepl("evaluate(", readLines(lesson_path("rnn_forecaster")), fixed = TRUE)))
+  expect_true(all(c("layer_lstm", "layer_gru") %in% all.names(parse(lesson_path("lstm_vs_gru")))))
+})
 
 test_that("closed-form parameter counts match Keras", {
-  for (kind in names(lstm_vs_gru$KINDS)) {
-    for (hx in list(c(16L, 1L), c(32L, 1L), c(8L, 2L), c(5L, 3L))) {
-      layer <- lstm_vs_gru$KINDS[[kind]](hx[[1L]])
-      layer$build(list(NULL, 7L, hx[[2L]]))
-      expect_equal(layer$count_params(), lstm_vs_gru$closed_form_params(kind, hx[[1L]], hx[[2L]]), label = kind)
+  kinds <- list(simple_rnn = layer_simple_rnn, lstm = layer_lstm, gru = layer_gru)
+  for (kind in names(kinds)) {
+    for (hx in list(c(16, 1), c(32, 1), c(8, 2), c(5, 3))) {
+      layer <- kinds[[kind]](units = hx[[1]])
+      layer(keras_input(shape = c(7, hx[[2]])))
+      expect_equal(count_params(layer), lstm_vs_gru$closed_form_params(kind, hx[[1]], hx[[2]]), label = kind)
     }
   }
 })
 
 test_that("the formulas themselves", {
-  h <- 32L
-  x <- 1L
+  h <- 32
+  x <- 1
   expect_equal(lstm_vs_gru$closed_form_params("lstm", h, x), 4 * (h * (h + x) + h))
   expect_equal(lstm_vs_gru$closed_form_params("lstm", h, x), 4352)
   expect_equal(lstm_vs_gru$closed_form_params("gru", h, x), 3 * (h * (h + x) + 2 * h))
@@ -21,33 +58,21 @@ test_that("the formulas themselves", {
   expect_equal(lstm_vs_gru$closed_form_params("simple_rnn", h, x), 1088)
 })
 
-test_that("the DAX models are lesson 4's with the layer swapped", {
-  config <- lesson_config("lstm_vs_gru")
-  data <- series_windows(config)
-  lesson_3 <- load_lesson("rnn_forecaster")$build_model(data, config)
-  layer_names <- function(model) vapply(model$layers, function(l) l$name, "")
-  for (kind in names(lstm_vs_gru$KINDS)) {
-    model <- lstm_vs_gru$build_dax_model(kind, data, config)
-    expect_equal(layer_names(model), layer_names(lesson_3))
-    expect_equal(layer_names(model), c("changes", "scale", "one_value_per_step", "recurrent", "next_change", "unscale"))
-    expect_equal(model$get_layer("recurrent")$count_params(), lstm_vs_gru$closed_form_params(kind, config$units, 1L))
-  }
-  expect_equal(lstm_vs_gru$build_dax_model("simple_rnn", data, config)$count_params(), lesson_3$count_params())
-})
-
-test_that("the adding problem marks one step in each half", {
+test_that("the adding problem marks one step in each half, as NumPy draws it in Python", {
   problem <- lstm_vs_gru$adding_problem(50L, 10L, seed = 1L)
   expect_equal(dim(problem$x), c(50L, 10L, 2L))
   markers <- problem$x[, , 2L]
   expect_equal(rowSums(markers), rep(2, 50L))
   expect_equal(rowSums(markers[, 1:5]), rep(1, 50L))
-  expect_equal(problem$y, rowSums(problem$x[, , 1L] * markers))
+  expect_equal(as.vector(problem$y), rowSums(problem$x[, , 1L] * markers))
   expect_true(all(problem$x[, , 1L] >= 0 & problem$x[, , 1L] < 1))
   expect_identical(lstm_vs_gru$adding_problem(50L, 10L, seed = 1L)$x, problem$x)
+  expect_identical(dim(problem$y), 50L)   # an array: Python gets a NumPy array, not a list
+  rng <- reticulate::import("numpy")$random$default_rng(1L)
+  expect_identical(problem$x[, , 1L], rng$uniform(size = c(50L, 10L)))
 })
 
 test_that("seeds follow the profile", {
-  expect_identical(lstm_vs_gru$seeds(list(seed = 42L, n_seeds = 3L)), 42:44)
   full <- lesson_config("lstm_vs_gru", "full")
   expect_gte(full$n_seeds, 3L)
   expect_gte(full$adding$length, 100L)

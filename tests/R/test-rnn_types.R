@@ -1,50 +1,75 @@
-# The RNN types and the bidirectional reader: shapes and parameters worked out by hand.
-# Mirrors tests/python/test_rnn_types.py.
-rnn_types <- load_lesson("rnn_types")
+# The RNN types in R: the lesson file itself (keras3's vocabulary, its section 1 run again with
+# other sizes) and the refusals of bad sizes. The trained results of both languages are checked
+# in tests/python/test_rnn_types.py, from the quick run.
+lesson_path <- file.path(ROOT, "R", "rnn_types.R")
 
 spec_types <- list(features = 3L, units = 4L, steps_in = 5L, steps_out = 3L, outputs = 2L)
 other_types <- list(features = 2L, units = 5L, steps_in = 7L, steps_out = 4L, outputs = 3L)
 
-# By hand, x = 3 inputs, h = 4 units, T = 5 in, T' = 3 out, k = 2 outputs:
-#   Dense(4) on 3 = 3*4 + 4 = 16;  SimpleRNN(4) on 3 = 4*(4+3) + 4 = 32;  SimpleRNN(4) on 4 = 4*8 + 4 = 36;
-#   Dense(2) on 4 = 4*2 + 2 = 10.
-spec_table <- list(
-  one_to_one = list(3L, 2L, 16L + 10L),
-  one_to_many = list(3L, c(3L, 2L), 32L + 10L),
-  many_to_one = list(c(5L, 3L), 2L, 32L + 10L),
-  many_to_many_equal = list(c(5L, 3L), c(5L, 2L), 32L + 10L),
-  many_to_many_unequal = list(c(5L, 3L), c(3L, 2L), 32L + 36L + 10L)
-)
-# x = 2, h = 5, T = 7, T' = 4, k = 3: Dense(5) on 2 = 15; SimpleRNN(5) on 2 = 5*7 + 5 = 40;
-#   SimpleRNN(5) on 5 = 5*10 + 5 = 55; Dense(3) on 5 = 18.
-other_table <- list(
-  one_to_one = list(2L, 3L, 33L),
-  one_to_many = list(2L, c(4L, 3L), 58L),
-  many_to_one = list(c(7L, 2L), 3L, 58L),
-  many_to_many_equal = list(c(7L, 2L), c(7L, 3L), 58L),
-  many_to_many_unequal = list(c(7L, 2L), c(4L, 3L), 113L)
-)
-
-test_that("each type has the shapes and parameters worked out by hand", {
-  for (case in list(list(spec_types, spec_table), list(other_types, other_table))) {
-    types <- case[[1L]]
-    expected <- case[[2L]]
-    described <- rnn_types$describe_types(types)
-    expect_identical(names(described$table), names(expected))
-    expect_identical(vapply(described$models, function(m) m$name, ""), names(expected))
-    for (name in names(expected)) {
-      row <- described$table[[name]]
-      expect_equal(as.integer(row$input_shape), expected[[name]][[1L]], label = name)
-      expect_equal(as.integer(row$output_shape), expected[[name]][[2L]], label = name)
-      expect_equal(row$params, expected[[name]][[3L]], label = name)
-      expect_equal(row$params_by_hand, expected[[name]][[3L]], label = name)
-      expect_equal(lapply(rnn_types$type_by_hand(name, types), as.integer), expected[[name]], label = name)
+# The code cells under one markdown heading of the lesson file, up to the next heading.
+section_code <- function(heading) {
+  lines <- readLines(lesson_path)
+  starts <- grep("^# %%", lines)
+  cells <- Map(function(from, to) lines[from:to], starts, c(starts[-1L] - 1L, length(lines)))
+  code <- character()
+  inside <- FALSE
+  for (cell in cells) {
+    if (grepl("[markdown]", cell[[1L]], fixed = TRUE)) {
+      if (inside && any(startsWith(cell, "# ## "))) break
+      inside <- inside || any(startsWith(cell, paste0("# ", heading)))
+    } else if (inside) {
+      code <- c(code, cell[-1L])
     }
+  }
+  code
+}
+
+run_section_1 <- function(types) {
+  env <- new.env(parent = globalenv())
+  env$settings <- list(lesson = "rnn_types", types = types)
+  utils::capture.output(eval(parse(text = section_code("## 1. Five ways")), envir = env))
+  env
+}
+
+test_that("the lesson file is keras3 code: |>, keras3's names, no L literals, no keras$", {
+  code <- parse(lesson_path, keep.source = TRUE)
+  tokens <- utils::getParseData(code)
+  numbers <- tokens$text[tokens$token == "NUM_CONST"]
+  expect_false(any(grepl("L$", numbers)), label = paste(numbers[grepl("L$", numbers)], collapse = " "))
+  text <- readLines(lesson_path)
+  expect_false(any(grepl("keras\\$|np\\$|reticulate::", text)))
+  for (name in c("keras_input(", "keras_model(", "keras_model_sequential(", "layer_simple_rnn(", "layer_repeat_vector(",
+                 "layer_lstm(", "bidirectional(", "compile(", "fit(", "evaluate(", "predict(", "set_random_seed(")) {
+    expect_true(any(grepl(name, text, fixed = TRUE)), label = name)
+  }
+  expect_gt(sum(grepl("|>", text, fixed = TRUE)), 10)
+  expect_identical(text[[1L]], "# ---")
+})
+
+test_that("the lesson's own code gives each type the shapes and parameters worked out by hand", {
+  # x = 2, h = 5, T = 7, T' = 4, k = 3: Dense(5) on 2 = 15; SimpleRNN(5) on 2 = 5*7 + 5 = 40;
+  #   SimpleRNN(5) on 5 = 5*10 + 5 = 55; Dense(3) on 5 = 18.
+  expected <- list(
+    one_to_one = list(2L, 3L, 33L),
+    one_to_many = list(2L, c(4L, 3L), 58L),
+    many_to_one = list(c(7L, 2L), 3L, 58L),
+    many_to_many_equal = list(c(7L, 2L), c(7L, 3L), 58L),
+    many_to_many_unequal = list(c(7L, 2L), c(4L, 3L), 113L)
+  )
+  env <- run_section_1(other_types)
+  expect_identical(names(env$table), names(expected))
+  for (name in names(expected)) {
+    row <- env$table[[name]]
+    expect_equal(as.integer(row$input_shape), expected[[name]][[1L]], label = name)
+    expect_equal(as.integer(row$output_shape), expected[[name]][[2L]], label = name)
+    expect_equal(row$params, expected[[name]][[3L]], label = name)
+    expect_equal(row$params_by_hand, expected[[name]][[3L]], label = name)
+    expect_identical(env[[name]]$name, name)
   }
 })
 
 test_that("the encoder-decoder is wired as the slides draw it", {
-  model <- rnn_types$describe_types(spec_types)$models[[5L]]
+  model <- run_section_1(spec_types)$many_to_many_unequal
   layers <- model_summary(model)$layers
   expect_identical(vapply(layers, `[[`, "", "name"), c("x", "encoder", "repeat", "decoder", "y"))
   expect_equal(lapply(layers, function(l) as.integer(l$output_shape)),
@@ -56,44 +81,12 @@ test_that("the spec sizes are the ones worked out here", {
   expect_equal(lesson_config("rnn_types")$types, spec_types)
 })
 
-test_that("LSTM and bidirectional readers by hand", {
-  for (h in c(8L, 32L, 64L)) {
-    lstm <- 4L * (h * (h + 28L) + h)   # 4 blocks, each h x (h + 28) weights and h biases
-    expected <- list(lstm = list(lstm, h, 10L * (h + 1L)), bilstm = list(2L * lstm, 2L * h, 10L * (2L * h + 1L)))
-    for (kind in names(expected)) {
-      layers <- model_summary(rnn_types$build_reader(kind, list(units = h)))$layers
-      expect_equal(lapply(layers, function(l) as.integer(l$output_shape)),
-                   list(c(NA, 28L, 28L), c(NA, expected[[kind]][[2L]]), c(NA, 10L)))
-      expect_equal(vapply(layers, `[[`, 0L, "params"), c(0L, expected[[kind]][[1L]], expected[[kind]][[3L]]))
-      expect_equal(rnn_types$reader_params(kind, h), expected[[kind]][[1L]] + expected[[kind]][[3L]])
-    }
-  }
-  expect_equal(rnn_types$reader_params("lstm", 64L), 24458L)
-  expect_equal(rnn_types$reader_params("bilstm", 64L), 48906L)
-})
-
-test_that("the bidirectional layer is one LSTM forwards and one backwards", {
-  bidirectional <- rnn_types$build_reader("bilstm", list(units = 4L))$get_layer("bidirectional")
-  set.seed(1L)
-  rows <- array(stats::runif(3L * 28L * 28L), dim = c(3L, 28L, 28L))
-  both <- bidirectional(rows)$numpy()
-  parts <- list(list(1:4, bidirectional$forward_layer, rows),
-                list(5:8, bidirectional$backward_layer, rows[, 28:1, , drop = FALSE]))
-  for (part in parts) {
-    plain <- rnn_types$layers$LSTM(4L)
-    plain$build(list(NULL, 28L, 28L))
-    plain$set_weights(part[[2L]]$get_weights())
-    expect_equal(both[, part[[1L]]], plain(part[[3L]])$numpy(), tolerance = 1e-6)
-  }
-  expect_false(isTRUE(all.equal(both[, 1:4], both[, 5:8])))
-})
-
 test_that("type sizes that are not positive whole numbers are refused", {
   cases <- list(list(0L, "0"), list(-2L, "-2"), list(2.5, "2.5"), list("four", "\"four\""), list(NULL, "null"))
   for (case in cases) {
     types <- spec_types
     types["units"] <- list(case[[1L]])
-    expect_error(rnn_types$check_types(list(lesson = "rnn_types", types = types)),
+    expect_error(workshop_type_sizes(list(lesson = "rnn_types", types = types)),
                  sprintf("shared_data/spec.json sets types.units to %s for rnn_types: use a whole number above 0.",
                          case[[2L]]), fixed = TRUE, class = "workshop_error")
   }
@@ -101,7 +94,7 @@ test_that("type sizes that are not positive whole numbers are refused", {
 
 test_that("a types entry without exactly the five sizes is refused", {
   for (types in list(NULL, spec_types[names(spec_types) != "outputs"], c(spec_types, list(extra = 1L)))) {
-    expect_error(rnn_types$check_types(list(lesson = "rnn_types", types = types)),
+    expect_error(workshop_type_sizes(list(lesson = "rnn_types", types = types)),
                  paste("shared_data/spec.json must give rnn_types a \"types\" entry with exactly",
                        "features, units, steps_in, steps_out, outputs: restore that entry."),
                  fixed = TRUE, class = "workshop_error")
@@ -110,8 +103,7 @@ test_that("a types entry without exactly the five sizes is refused", {
 
 test_that("whole numbers written as text or floats are taken", {
   types <- utils::modifyList(spec_types, list(units = "4", outputs = 2))
-  config <- rnn_types$check_types(list(lesson = "rnn_types", types = types))
-  expect_identical(config$types, spec_types)
+  expect_identical(workshop_type_sizes(list(lesson = "rnn_types", types = types)), spec_types)
 })
 
 test_that("the profiles", {

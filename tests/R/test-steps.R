@@ -68,35 +68,3 @@ test_that("the forecast is the last close plus the predicted change", {
   expect_true(scores$test$beats_persistence)
   expect_identical(as.vector(scores$predictions$forecast_close), data$last_test[1:3] + 2)
 })
-
-# The loop that --distribute mirrored and multiworker train with, here on the one default device.
-# With a learning rate of 0 nothing is learnt, so each epoch's numbers are the means over every row
-# that Keras' evaluate computes too; 10 rows in batches of 4 leave a short last batch on purpose.
-test_that("the replicated loop reports fit's keys, as means over every row", {
-  keras <- reticulate::import("keras")
-  tf <- reticulate::import("tensorflow")
-  steps_env <- as.environment("workshop:steps")   # train_replicated finds this one before distribute's
-  assign("distribution_strategy", function(config) tf$distribute$get_strategy(), envir = steps_env)
-  on.exit(rm("distribution_strategy", envir = steps_env))
-  config <- list(distribute = "mirrored", batch_size = 4L, epochs = 2L, seed = 1L, learning_rate = 0)
-  x <- matrix(seq(-1, 1, length.out = 30), 10, 3, byrow = TRUE)
-  tasks <- list(
-    classifier = list(y = as.array(c(0:3, 0:3, 0:1)), keys = c("accuracy", "loss", "val_accuracy", "val_loss"),
-                      model = function() compile_classifier(keras$Sequential(list(keras$Input(shape = list(3L)), keras$layers$Dense(4L, activation = "softmax"))), config, n_train = 10L)),
-    forecaster = list(y = as.array(seq(0, 2, length.out = 10)), keys = c("loss", "mae", "rmse", "val_loss", "val_mae", "val_rmse"),
-                      model = function() compile_forecaster(keras$Sequential(list(keras$Input(shape = list(3L)), keras$layers$Dense(1L))), config)))
-  for (task in tasks) {
-    keras$utils$set_random_seed(1L)
-    model <- task$model()
-    data <- list(x_train = x, y_train = task$y, x_val = x[1:6, ], y_val = task$y[1:6])
-    history <- history_lists(train(model, data, config))
-    expect_identical(names(history), task$keys)
-    for (prefix in c("", "val_")) {
-      rows <- if (prefix == "") 1:10 else 1:6
-      scores <- model$evaluate(x[rows, ], task$y[rows], verbose = 0L, return_dict = TRUE)
-      for (name in names(scores)) {
-        expect_equal(as.numeric(history[[paste0(prefix, name)]]), rep(scores[[name]], 2), tolerance = 1e-6)
-      }
-    }
-  }
-})

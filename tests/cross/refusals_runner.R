@@ -12,8 +12,20 @@
 workshop_dir <- dirname(dirname(dirname(normalizePath(
   sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))))))
 
+# A lesson written top to bottom (library(workshop) first) runs as Rscript would run it: its
+# options come from options(workshop.args), and library(workshop) is attached afresh, so that it
+# finds the tree of the file being sourced.
+run_top_level <- function(path, args, lesson_env) {
+  for (name in intersect(c("package:workshop", "workshop:workshop"), search())) detach(name, character.only = TRUE)
+  options(workshop.args = args)
+  on.exit(options(workshop.args = NULL))
+  source(path, local = lesson_env)
+}
+
 run_case <- function(lesson, args, root = NULL) {
   lesson_dir <- file.path(root %||% workshop_dir, "R")
+  path <- file.path(lesson_dir, paste0(lesson, ".R"))
+  top_level <- !any(grepl("^main <- function", readLines(path, warn = FALSE)))
   lesson_env <- new.env(parent = globalenv())
   status <- 0L
   stderr <- python_out <- character()
@@ -21,7 +33,8 @@ run_case <- function(lesson, args, root = NULL) {
   # output, kept even when the case stops with an error.
   stdout <- utils::capture.output(
     tryCatch({
-      source(file.path(lesson_dir, paste0(lesson, ".R")), local = lesson_env)
+      if (top_level) return(run_top_level(path, as.character(unlist(args)), lesson_env))
+      source(path, local = lesson_env)
       use_workshop_python()   # a lesson that touches no Python when sourced must not let reticulate pick another
       sys <- reticulate::import("sys")
       saved <- sys$stdout
@@ -44,6 +57,9 @@ run_case <- function(lesson, args, root = NULL) {
        stderr = paste(stderr, collapse = "\n"))
 }
 
+# Python's own printing (Keras' progress, a model summary) goes through R's console, where
+# capture.output() sees it, when reticulate starts with this set.
+Sys.setenv(RETICULATE_REMAP_OUTPUT_STREAMS = "1")
 args <- commandArgs(trailingOnly = TRUE)
 cases <- jsonlite::read_json(args[[1L]])
 `%||%` <- function(x, y) if (is.null(x)) y else x

@@ -15,6 +15,7 @@ import contextlib
 import importlib
 import io
 import json
+import runpy
 import sys
 import traceback
 from pathlib import Path
@@ -33,15 +34,36 @@ def use_tree(root):
         sys.path[0] = python_dir
 
 
+def run_top_level(path, args):
+    """A lesson written top to bottom (a script and a notebook at once), run as `python path args`."""
+    saved = sys.argv
+    sys.argv = [str(path), *args]
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    except Exception as error:
+        if type(error).__name__ != "WorkshopError":
+            raise
+        print(f"Error: {error}", file=sys.stderr)
+        raise SystemExit(2)
+    finally:
+        sys.argv = saved
+
+
 def run_case(lesson, args, root=None):
-    use_tree(root or Path(__file__).resolve().parents[2])
-    main = importlib.import_module(lesson).main
-    run_lesson = importlib.import_module("helpers").run_lesson   # the tree's own, which knows its WorkshopError
+    root = Path(root or Path(__file__).resolve().parents[2])
+    use_tree(root)
+    path = root / "python" / f"{lesson}.py"
+    if "\ndef main(" in path.read_text():
+        main = importlib.import_module(lesson).main
+        run_lesson = importlib.import_module("helpers").run_lesson   # the tree's own, which knows its WorkshopError
+        job = lambda: run_lesson(lambda: main(args))   # noqa: E731
+    else:
+        job = lambda: run_top_level(path, args)   # noqa: E731
     stdout, stderr = io.StringIO(), io.StringIO()
     status = 0
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
-            run_lesson(lambda: main(args))
+            job()
         except SystemExit as stop:
             status = stop.code
         except Exception:   # a refusal that escapes as a traceback: the test shows it

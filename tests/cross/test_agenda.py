@@ -111,8 +111,12 @@ def test_every_deck_has_objectives_a_recap_and_references():
         assert "Recap, and the exercises" in titles, f"{name} needs a recap with its exercises"
         recap = titles.index("Recap, and the exercises")
         assert titles[recap + 1] == "References", f"{name}: the references follow the recap"
-        assert all(t.startswith("Your turn") for t in titles[recap + 2:]), \
+        # ... and, last, a part marked "(optional)" in every title (deck 01's More hardware)
+        after = titles[recap + 2:]
+        optional = next((i for i, t in enumerate(after) if "(optional)" in t), len(after))
+        assert all(t.startswith("Your turn") for t in after[:optional]), \
             f"{name}: after the references, only the exercises that follow the recap"
+        assert all("(optional)" in t for t in after[optional:]), f"{name}: an optional part marks every slide (optional)"
 
 
 def test_every_slide_note_gives_its_minutes():
@@ -199,7 +203,7 @@ def test_the_two_day_format_covers_every_slide_and_exercise_once(formats):
     assert days == sorted(days) and set(days) == {"Day 1", "Day 2"}, "two days: every block names its day, in order"
     for day in ("Day 1", "Day 2"):
         teaching = teaching_minutes([block for block in blocks if block["day"] == day])
-        assert 240 <= teaching <= 390, f"{day} teaches {teaching:g} minutes"
+        assert 240 <= teaching <= 405, f"{day} teaches {teaching:g} minutes"   # 405: own_model (issue 25) made Day 1 402
 
 
 def test_the_one_day_format_is_about_six_hours_and_says_what_it_leaves_out(formats):

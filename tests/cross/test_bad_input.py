@@ -66,8 +66,10 @@ def cut_short(data):
 CASES = {
     "unknown profile": (None, ["--profile", "huge"], ["Unknown profile 'huge': choose one of quick, full."]),
     "unknown dataset": (None, ["--dataset", "cifar"], ["Unknown dataset 'cifar'"]),
-    "unknown distribution": (None, ["--distribute", "tpu"],
-                             ["Unknown distribution 'tpu': choose one of none, mirrored, multiworker."]),
+    # only more_hardware takes --distribute (its bad values: tests/cross/test_lessons_bad_input.py)
+    "--distribute in lesson 1": (None, ["--distribute", "mirrored"],
+                                 ["Unknown option '--distribute': only the lesson more_hardware trains on several "
+                                  "devices; use --profile, --dataset, --seed, --out, --data-dir."]),
     "negative seed": (None, ["--seed", "-5"], ["The seed must be a whole number from 0 to 2147483647, not '-5'."]),
     "dataset that is not installed": (None, ["--dataset", "mnist-full", "--data-dir", "/nonexistent"],
                                       ["./workshop data full-mnist"]),
@@ -129,7 +131,7 @@ def test_r_already_on_another_python():
 
 @pytest.mark.parametrize("args, message", [
     (["run", "nope"], "Unknown lesson 'nope': choose one of foundations_convolution, foundations_pooling, "
-                        "foundations_backpropagation, foundations_recurrence, cnn_mnist, lenet5"),   # the course's order
+                        "foundations_backpropagation, foundations_recurrence, cnn_mnist, more_hardware, lenet5"),   # the course's order
     (["run", "--profile", "huge"], "Unknown profile 'huge': choose one of quick, full."),
     (["frobnicate"], "Unknown command 'frobnicate'"),
     (["compare", "nope"], "Unknown lesson 'nope'"),

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 import check  # noqa: E402
 import make_exercises  # noqa: E402
 from exercises.checks import EXERCISES, NOT_DONE  # noqa: E402
+from exercises.checks.base import speak  # noqa: E402
 
 LANGS = ("python", "r")
 REGISTRY = {e["id"]: e for e in check.registry()}
@@ -130,7 +131,7 @@ def test_each_mistake_gets_its_own_hint_the_same_in_both_languages(verdicts, exe
     for verdict in (py, r):
         assert verdict["code"] == 1, verdict["message"]
         assert verdict["mistake"] == mistake, verdict["message"]
-    assert py["message"] == r["message"]
+    assert speak(py["message"], "r") == r["message"]
 
 
 def test_every_mistake_of_an_exercise_has_a_different_hint():
@@ -208,7 +209,7 @@ def test_the_registry_covers_every_lesson_twice_and_every_kind():
     for lesson in ISSUE_LESSONS:
         assert sum(e["lesson"] == lesson for e in entries) >= 2, lesson
     kinds = [e["kind"] for e in entries]
-    assert set(kinds) == {"predict", "build", "change", "open"} and kinds.count("change") >= 3
+    assert set(kinds) == {"predict", "build", "change", "open", "train"} and kinds.count("change") >= 3
     assert {e["deck"] for e in entries if e["kind"] == "open"} >= {"cnn_mnist", "sunspots"}
     for e in entries:
         assert e["id"] in EXERCISES and 5 <= e["minutes"] <= 15
@@ -246,24 +247,35 @@ def make_sandbox(root, edit_languages):
 
 
 PY_DRIVER = """
-import json, sys
+import json, runpy, sys
 from pathlib import Path
 root, fake = Path(sys.argv[1]), Path(sys.argv[2])
 sys.path.insert(0, str(root / "python"))
-import helpers, rnn_forecaster, cnn_mnist, lenet5
-rnn_forecaster.main(["--profile", "exercise"])
-for module in (cnn_mnist, lenet5):   # the edited models, built only: their results as both would write them
-    summary = helpers.model_summary(module.build_model())
+lesson = root / "python" / "rnn_forecaster.py"   # a top-to-bottom lesson: run as its command line would
+sys.argv = [str(lesson), "--profile", "exercise"]
+runpy.run_path(str(lesson), run_name="__main__")
+import helpers, jupytext, keras
+from keras import layers, ops
+for lesson in ("cnn_mnist", "lenet5"):   # the edited models, built only (the lesson's model cell): their results as both would write them
+    cells = jupytext.read(root / "python" / f"{lesson}.py").cells
+    at = next(i for i, cell in enumerate(cells) if cell.cell_type == "markdown"
+              and any(line.startswith("## 2. The model") for line in cell.source.splitlines()))
+    namespace = {"keras": keras, "layers": layers, "ops": ops}
+    exec(cells[at + 1].source, namespace)
+    summary = helpers.model_summary(namespace["model"])
     for language in ("python", "r"):
-        out = fake / "outputs" / language / module.LESSON
+        out = fake / "outputs" / language / lesson
         out.mkdir(parents=True, exist_ok=True)
-        (out / "results.json").write_text(json.dumps({"schema": "workshop-results/1", "lesson": module.LESSON,
+        (out / "results.json").write_text(json.dumps({"schema": "workshop-results/1", "lesson": lesson,
             "language": language, "config": {"profile": "quick"}, "model": summary}))
 """
 R_DRIVER = """
+# Each lesson is a top-to-bottom file: run as Rscript would, its options from options(workshop.args),
+# and library(workshop) attached afresh, so that it finds the sandbox the file is in.
 for (lesson in commandArgs(trailingOnly = TRUE)) {
-  source(lesson)
-  main(c("--profile", "exercise"))
+  for (name in intersect(c("package:workshop", "workshop:workshop"), search())) detach(name, character.only = TRUE)
+  options(workshop.args = c("--profile", "exercise"))
+  source(lesson, local = new.env(parent = globalenv()))
 }
 """
 
@@ -339,20 +351,20 @@ def verdict_pair(sandbox, exercise_id, mistake=None):
 def test_a_change_exercise_passes_when_both_twins_are_edited(sandboxes):
     py, r = verdict_pair(sandboxes["both"], "rnn_to_gru")
     assert py["code"] == 0 and r["code"] == 0, py["message"] + r["message"]
-    assert py["message"] == r["message"] and "the compare finds them identical" in py["message"]
+    assert speak(py["message"], "r") == r["message"] and "the compare finds them identical" in py["message"]
 
 
 def test_editing_only_one_twin_gets_its_hint(sandboxes):
     py, r = verdict_pair(sandboxes["python_only"], "rnn_to_gru")
     assert py["mistake"] == r["mistake"] == "one_language_only"
-    assert py["message"] == r["message"]
+    assert speak(py["message"], "r") == r["message"]
     assert "your Python run has a GRU" in py["message"] and "R/rnn_forecaster.R" in py["message"]
 
 
 @pytest.mark.parametrize("mistake", [m.name for m in TRAINED.mistakes])
 def test_a_wrong_prediction_on_real_results_gets_its_hint(sandboxes, mistake):
     py, r = verdict_pair(sandboxes["both"], "rnn_to_gru", mistake)
-    assert py["mistake"] == r["mistake"] == mistake and py["message"] == r["message"]
+    assert py["mistake"] == r["mistake"] == mistake and speak(py["message"], "r") == r["message"]
 
 
 @pytest.mark.parametrize("exercise_id", ["cnn_filters", "lenet5_f6"])
@@ -360,7 +372,7 @@ def test_the_other_change_exercises_on_their_edited_models(sandboxes, exercise_i
     fake = sandboxes["fake"]
     for mistake in [None, *(m.name for m in EXERCISES[exercise_id].mistakes)]:
         py, r = verdict_pair(fake, exercise_id, mistake)
-        assert py["message"] == r["message"], mistake
+        assert speak(py["message"], "r") == r["message"], mistake
         assert (py["code"], py["mistake"]) == ((0, None) if mistake is None else (1, mistake)), py["message"]
 
 
@@ -397,11 +409,11 @@ def test_open_exercises_read_the_learners_own_results(sandboxes, case, tmp_path)
         if sections is not None:
             write_results(sandbox, EXERCISES[exercise_id].lesson, lang, **sections)
     py, r = verdict_pair(sandbox, exercise_id)
-    assert py["message"] == r["message"]
+    assert speak(py["message"], "r") == r["message"]
     assert (py["code"], py["mistake"]) == ((0, None) if mistake is None else (1, mistake)), py["message"]
 
 
-@pytest.mark.parametrize("exercise_id", [i for i, e in REGISTRY.items() if e["kind"] in ("change", "open")])
+@pytest.mark.parametrize("exercise_id", [i for i, e in REGISTRY.items() if e["kind"] in ("change", "open", "train")])
 def test_training_starters_are_not_done(exercise_id):
     for lang in LANGS:
         [verdict] = check.check_many([{"id": exercise_id, "lang": lang}])
@@ -426,4 +438,79 @@ def test_a_change_exercise_names_what_is_wrong_with_the_runs(sandboxes, case, mi
         results["config"]["profile"] = "full"
         py_file.write_text(json.dumps(results))
     py, r = verdict_pair(sandbox, "cnn_filters")
-    assert py["mistake"] == r["mistake"] == mistake and py["message"] == r["message"], py["message"]
+    assert py["mistake"] == r["mistake"] == mistake and speak(py["message"], "r") == r["message"], py["message"]
+
+
+def test_a_hint_quotes_code_in_the_learners_own_language():
+    """One hint text, its code in each language's syntax: R reads keras3's names and TRUE."""
+    assert speak("the decoder needs return_sequences=True.", "r") == "the decoder needs return_sequences = TRUE."
+    assert speak("keras.Input(shape=(steps_in, features))", "r") == "keras_input(shape = c(steps_in, features))"
+    assert speak("hand it on with RepeatVector(4)", "r") == "hand it on with layer_repeat_vector(4)"
+    assert speak("the decoder needs return_sequences=True.", "python") == "the decoder needs return_sequences=True."
+    for exercise in EXERCISES.values():
+        for mistake in exercise.mistakes:
+            assert "=True" not in speak(mistake.hint, "r") and "keras.Input" not in speak(mistake.hint, "r"), mistake.hint
+
+
+# ---- Write and train your own model (kind "train") -------------------------------------------
+# The checker trains the learner's file and judges the trained model. One batch (one Python and one
+# Rscript child, side by side) checks each solution and every mistake's broken copy of it, in both
+# languages: the solution trains for real (about 10 s of CPU per language); most mistakes are
+# stopped before training (exercises/keras_job.py), and "too_weak" trains one epoch.
+TRAIN_EXERCISES = [i for i, e in REGISTRY.items() if e["kind"] == "train"]
+OWN_MODELS = {}
+
+
+def check_own_models():
+    base = Path(tempfile.mkdtemp(prefix="own-models-"))
+    atexit.register(shutil.rmtree, base, True)
+    requests, keys = [], []
+    for exercise_id in TRAIN_EXERCISES:
+        for lang in LANGS:
+            keys.append(("solution", exercise_id, lang))
+            requests.append({"id": exercise_id, "lang": lang, "file": str(solution(exercise_id, lang))})
+            for mistake in EXERCISES[exercise_id].mistakes:
+                path = base / f"{exercise_id}-{mistake.name}.{SUFFIX[lang]}"
+                path.write_text(mutate(solution(exercise_id, lang).read_text(), mistake.edits[lang]))
+                keys.append(("mistake", exercise_id, lang, mistake.name))
+                requests.append({"id": exercise_id, "lang": lang, "file": str(path)})
+    return {"verdicts": dict(zip(keys, check.check_many(requests)))}
+
+
+@pytest.fixture(scope="session")
+def own_models():
+    """Only when a selected test asks: the batch keeps both cores busy for about a minute."""
+    if "verdicts" not in OWN_MODELS:
+        OWN_MODELS.update(check_own_models())
+    return OWN_MODELS["verdicts"]
+
+
+@pytest.mark.parametrize("exercise_id", TRAIN_EXERCISES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_trained_solution_passes_on_the_checkers_own_test_images(own_models, exercise_id, lang):
+    verdict = own_models[("solution", exercise_id, lang)]
+    assert verdict["code"] == 0, verdict["message"]
+    assert verdict["message"].startswith("passed: your model gets")
+
+
+TRAIN_MISTAKES = [(i, m.name) for i in TRAIN_EXERCISES for m in EXERCISES[i].mistakes]
+
+
+@pytest.mark.parametrize("exercise_id,mistake", TRAIN_MISTAKES)
+def test_each_training_mistake_gets_its_hint_the_same_in_both_languages(own_models, exercise_id, mistake):
+    py, r = (own_models[("mistake", exercise_id, lang, mistake)] for lang in LANGS)
+    for verdict in (py, r):
+        assert (verdict["code"], verdict["mistake"]) == (1, mistake), verdict["message"]
+        assert "Error" not in verdict["message"] and "Traceback" not in verdict["message"]
+    assert speak(py["message"], "r") == r["message"]
+
+
+def test_a_training_hint_quotes_r_code_as_keras3_writes_it():
+    hints = {m.name: speak(m.hint, "r") for m in EXERCISES["own_model"].mistakes}
+    assert 'loss = "sparse_categorical_crossentropy"' in hints["categorical_loss"]
+    assert 'activation = "softmax"' in hints["no_softmax"] and "from_logits = TRUE" in hints["no_softmax"]
+    assert "keras_model_sequential(input_shape = c(28, 28))" in hints["input_shape"]
+    assert "layer_reshape(c(28, 28, 1))" in hints["no_channel"]
+    python = {m.name: m.hint for m in EXERCISES["own_model"].mistakes}
+    assert 'loss="sparse_categorical_crossentropy"' in python["categorical_loss"]
+    assert "shape=(28, 28)" in python["input_shape"]

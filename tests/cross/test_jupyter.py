@@ -7,6 +7,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -116,3 +117,35 @@ def test_a_double_click_opens_python_and_r_files_with_jupytexts_notebook_viewer(
     # The name must be the one jupytext's JupyterLab extension registers its viewer under.
     static = Path(jupyterlab_jupytext.__file__).parent / "labextension" / "static"
     assert any('"Jupytext Notebook"' in js.read_text(errors="replace") for js in static.glob("*.js"))
+
+
+# A real browser, as an attendee's double click: the lesson files (each a script and a notebook at
+# once) and a notebook of notebooks/, in each language. Headless Chromium loads JupyterLab, opens
+# the file by its URL (what a double click in the file browser does) and hands back the page.
+BROWSER_FILES = ["python/cnn_mnist.py", "R/cnn_mnist.R", "notebooks/foundations_pooling.R"]
+ELEMENT_CLASSES = re.compile(r'<[a-z]+ [^>]*class="([^"]*)"')
+
+
+def opened_in_a_browser(server, path, tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    assert browser, "no Chromium here: apt-get install chromium"
+    url = (f"http://127.0.0.1:{server.port}/lab/workspaces/test-{secrets.token_hex(4)}/tree/{path}"
+           f"?reset&token={server.token}")
+    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={tmp_path / 'chromium'}", "--virtual-time-budget=30000",
+                           "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.parametrize("path", BROWSER_FILES)
+def test_a_double_click_in_a_real_browser_opens_the_file_as_a_notebook(server, path, tmp_path):
+    page = opened_in_a_browser(server, path, tmp_path)
+    widgets = [set(classes.split()) for classes in ELEMENT_CLASSES.findall(page)]
+    assert any({"jp-MainAreaWidget", "jp-NotebookPanel"} <= w for w in widgets), f"{path} did not open as a notebook"
+    assert not any("jp-FileEditor" in w for w in widgets), f"{path} opened in the text editor"
+    # its cells, as the percent markers cut them: the first markdown heading is rendered as a heading
+    title = next(line for line in (ROOT / path).read_text().splitlines() if line.startswith("# # "))[4:]
+    assert title.split(":")[0] in page
+    assert sum("jp-CodeCell" in w for w in widgets) >= 2

@@ -1,11 +1,13 @@
-"""--distribute mirrored and multiworker: one process per worker, each told the cluster in TF_CONFIG,
-train one model; and the same loop on 2 logical CPUs in one process (mirrored), in both languages.
+"""The lesson more_hardware, --distribute mirrored and multiworker: one process per worker, each told
+the cluster in TF_CONFIG, train one model; and the same loop on 2 logical CPUs in one process
+(mirrored, the lesson's default), in both languages.
 
 Tested here on localhost (127.0.0.1, ports picked free now): two Python workers; a Python and an R
 worker together; and both against --distribute mirrored on 2 logical CPUs in one process, which runs
-the same loop (steps.train) and must give the same bits. The processes run in waves of two or
-three. Not tested here: two real machines.
+the same loop (written out on the lesson's page) and must give the same bits. The processes run in
+waves of two or three. Not tested here: two real machines.
 """
+import ast
 import json
 import os
 import socket
@@ -19,9 +21,9 @@ import compare
 
 from conftest import EARLIER, ROOT, error_sentence, read_results, workshop_copy
 
-LESSON = "cnn_mnist"
+LESSON = "more_hardware"
 # The quick profile, smaller: five processes train at once on two cores. (A profile of its own in
-# spec.json would change cnn_mnist's list of profiles, which other tests quote.)
+# spec.json would change the lesson's list of profiles, which --help and the docs quote.)
 SMALL = {"epochs": 1, "n_train": 256, "n_val": 64, "n_test": 100}
 TIMEOUT = 240   # every wait is bounded: a worker that hangs fails the test instead of the suite
 
@@ -80,15 +82,15 @@ def waves(root, tree):
         return {("alone", index): lambda: start(language, tree, root / "alone" / str(index), "--distribute", "multiworker",
                                                 env={"TF_CONFIG": tf_config(free_ports(2), index),
                                                      "WORKSHOP_WORKER_TIMEOUT": "3"})}
-    # --distribute mirrored in Python and R; and on the real quick profile, to set beside the session's
-    # one-device quick run (the smaller profile trains too little to judge its accuracy).
+    # --distribute mirrored in Python and R (the real quick profile, mirrored by default, is the
+    # session's quick run of the lesson, conftest.quick_outputs); and the loop on one device.
     mirrored = {("mirrored", 0): lambda: start("python", tree, root / "mirrored", "--distribute", "mirrored"),
                 ("mirrored_r", 0): lambda: start("r", tree, root / "mirrored_r", "--distribute", "mirrored")}
-    quick = {("mirrored_quick", 0): lambda: start("python", ROOT, root / "mirrored_quick", "--distribute", "mirrored")}
+    one_device = {("none", 0): lambda: start("python", tree, root / "none", "--distribute", "none")}
     # worker 0 (which leads) alone in Python, worker 1 alone in R
     return [lambda: {**cluster("python+python", ("python", "python")), **alone(0, "python")},
             lambda: {**cluster("python+r", ("python", "r")), **alone(1, "r")},
-            lambda: {**mirrored, **quick}]
+            lambda: {**mirrored, **one_device}]
 
 
 def stop_all():
@@ -113,7 +115,7 @@ def runs(tmp_path_factory):
     finally:
         stop_all()   # only if a wait above timed out
     for key in [("python+python", 0), ("python+python", 1), ("python+r", 0), ("python+r", 1), ("mirrored", 0),
-                ("mirrored_r", 0), ("mirrored_quick", 0)]:
+                ("mirrored_r", 0), ("none", 0)]:
         ran = done[key]
         assert ran.returncode == 0, f"{key}:\n{ran.stdout[-2000:]}\n{ran.stderr[-2000:]}"
     return root, done
@@ -156,20 +158,47 @@ def test_python_and_r_give_identical_bits_when_mirrored(runs):
     assert not compare.compare_trees(LESSON, py, r, 0.0)[1]
 
 
+def test_the_loop_reports_fits_keys_as_means_over_every_row(runs):
+    """Each epoch's accuracy is right answers over every row, the short last batch included: a whole
+    number of rows, on one device as on two copies (fit's keys, in fit's order)."""
+    root, done = runs
+    for name in ("none", "mirrored"):
+        run = results(root, name)
+        assert list(run["history"]) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+        for key, rows in (("accuracy", SMALL["n_train"]), ("val_accuracy", SMALL["n_val"])):
+            for value in run["history"][key]:
+                assert abs(value * rows - round(value * rows)) < 1e-9, (name, key, value)
+    assert run["replicas"] == 2 and results(root, "none")["replicas"] == 1
+    assert "copies of the model: 1" in done["none", 0].stdout
+
+
 # A copy of the model per device: each adds the gradients of its half of the batch and the halves
 # are then added, in another order than one device adds them, and the loop reads the rows in
-# tf.data's shuffled order, not fit's: the two trainings drift apart a little (README, "More
-# hardware"). Measured on the quick profile's 500 test images: 78.4% with fit, 80.4% mirrored.
+# tf.data's shuffled order, not fit's: the two trainings drift apart a little (docs/more_hardware.md).
+# Measured on the quick profile's 500 test images: lesson 1 (fit) 78.4%, more_hardware mirrored 80.4%.
 ACCURACY_TOLERANCE = 0.03
 
 
-def test_mirrored_accuracy_stays_close_to_one_device(runs, quick_outputs):
-    root, _ = runs
-    single = read_results(quick_outputs(LESSON) / "python" / LESSON)
-    mirrored = results(root, "mirrored_quick")
-    assert single["config"]["distribute"] == "none"
+def test_mirrored_accuracy_stays_close_to_lesson_1_on_one_device(quick_outputs):
+    single = read_results(quick_outputs("cnn_mnist") / "python" / "cnn_mnist")
+    mirrored = read_results(quick_outputs(LESSON) / "python" / LESSON)
+    assert single["config"]["distribute"] == "none" and mirrored["config"]["distribute"] == "mirrored"
+    assert mirrored["replicas"] == 2
     assert single["weights_sha256"] != mirrored["weights_sha256"]   # it really is another sum order
     assert abs(single["test"]["accuracy"] - mirrored["test"]["accuracy"]) <= ACCURACY_TOLERANCE
+
+
+def test_the_step_r_takes_from_python_is_the_one_the_python_lesson_writes_out():
+    """R cannot write replica_step (TensorFlow runs it in its own threads): it takes python/distribute.py's,
+    which must be the very code python/more_hardware.py shows on its page."""
+    def step(path):
+        found = [node for node in ast.walk(ast.parse(path.read_text()))
+                 if isinstance(node, ast.FunctionDef) and node.name == "replica_step"]
+        assert len(found) == 1, path
+        inner = next(node for node in found[0].body if isinstance(node, ast.FunctionDef) and node.name == "step")
+        return ast.dump(inner), [arg.arg for arg in found[0].args.args]
+    assert step(ROOT / "python" / "more_hardware.py") == step(ROOT / "python" / "distribute.py")
+    assert "workshop_replica_step(model, training)" in (ROOT / "R" / "more_hardware.R").read_text()
 
 
 @pytest.mark.parametrize("index", [0, 1])
@@ -203,13 +232,12 @@ BAD = {   # name -> (lesson, environment, the sentence)
                       f"with i from 0 to 1: write it {EXAMPLE}."),
     "bad timeout": (LESSON, {"TF_CONFIG": tf_config([2222], 0), "WORKSHOP_WORKER_TIMEOUT": "soon"},
                     "WORKSHOP_WORKER_TIMEOUT must be a whole number of seconds above 0, the longest wait for the other workers."),
-    "a lesson with its own fit": ("sunspots", {"TF_CONFIG": tf_config([2222], 0)},
-                                  "sunspots also trains with Keras' own fit, which fails across machines in Keras 3 "
-                                  "(keras-team/keras#20585): use --distribute mirrored or none."),
-    "lenet5, whose model runs R code": ("lenet5", {"TF_CONFIG": tf_config([2222], 0)},
-                                        "lenet5 trains on one device only: its C3 wiring and its scaling are Lambda layers, which in R "
-                                        "run R code, and TensorFlow's per-device threads cannot call R (the R process aborts); "
-                                        "use --distribute none."),
+    "a lesson that trains with fit": ("sunspots", {"TF_CONFIG": tf_config([2222], 0)},
+                                      "sunspots trains on one device and takes no --distribute: "
+                                      "training on several devices is the lesson more_hardware."),
+    "lesson 1": ("cnn_mnist", {"TF_CONFIG": tf_config([2222], 0)},
+                 "cnn_mnist trains on one device and takes no --distribute: "
+                 "training on several devices is the lesson more_hardware."),
     "good": (LESSON, {"TF_CONFIG": tf_config([2222, 2223], 1), "WORKSHOP_WORKER_TIMEOUT": "300"}, "accepted"),
 }
 

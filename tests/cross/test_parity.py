@@ -72,6 +72,23 @@ def test_both_languages_write_the_same_plot_files(both):
     assert plots["python"] and plots["python"] == plots["r"]
 
 
+def png_size(path):
+    """Width and height in pixels, from the PNG's header."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def test_both_languages_draw_each_picture_at_the_same_size(both):
+    """A deck shows R's picture beside Python's: the same pixels wide and high, so neither looks smaller."""
+    lesson, outputs, _ = both
+    sizes = {language: {name: png_size(outputs / language / lesson / name)
+                        for name in compare.plot_files(outputs, language, lesson) if name.endswith(".png")}
+             for language in ("python", "r")}
+    differ = {name: (size, sizes["r"].get(name)) for name, size in sizes["python"].items() if sizes["r"].get(name) != size}
+    assert not differ, f"{lesson}: Python's and R's pictures differ in size: {differ}"
+
+
 # ---- the compare can fail: one changed value in any section is caught -------------------------
 def changed(value, beyond_tolerance):
     """The smallest change of a value: one ulp of a number (or past its tolerance), one character."""

@@ -4,6 +4,7 @@ Rendered as a person sees it, in headless Chromium: equations are laid out as ma
 fetches anything from the network. Every slide carries a speaker note with its length in minutes,
 and the instructor copy shows the notes that the deck hides.
 """
+import html as html_module
 import json
 import re
 import shutil
@@ -151,6 +152,9 @@ def test_every_chunk_ran_without_error(rendered, deck):
     page = (html_dir / f"{deck.stem}.html").read_text(encoding="utf-8")
     for sign in ("## Error", "#&gt; Error", "#> Error", "Traceback", "Quitting from lines"):
         assert sign not in page, f"{deck.name} shows an error ({sign})"
+    # R's printing of a function's environment or a bare Python object is no code a learner reads
+    for sign in ("&lt;environment: 0x", "<environment: 0x", "&lt;bytecode:", "&lt;keras.src.", "<keras.src."):
+        assert sign not in page, f"{deck.name} prints {sign!r} where code belongs"
     # Both languages ran: R and Python chunks leave highlighted source blocks.
     assert 'class="sourceCode r"' in page and 'class="sourceCode python"' in page
 
@@ -185,7 +189,7 @@ def test_missing_results_fail_with_one_sentence(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode != 0
     message = done.stderr.strip()
-    assert message.endswith("run ./workshop run first.") and "\n" not in message, message
+    assert "run ./workshop run first" in message and "\n" not in message, message
     assert not (tmp_path / "html").exists()
 
 
@@ -328,7 +332,7 @@ class Trap:
         self.server.close()
 
 
-def chromium(page, tmp_path):
+def chromium(page, tmp_path, *options):
     """Open a page in headless Chromium behind the trap; return its DOM after the scripts ran, and the requests."""
     assert CHROMIUM, "Chromium is missing: apt-get install chromium (it is in apt-packages.txt)."
     trap = Trap()
@@ -338,7 +342,7 @@ def chromium(page, tmp_path):
             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
             f"--proxy-server=http://127.0.0.1:{trap.port}", "--proxy-bypass-list=<-loopback>",
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-            "--virtual-time-budget=3000", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+            "--virtual-time-budget=3000", *options, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout, trap.page_requests()
     finally:
@@ -382,3 +386,66 @@ def test_chromium_draws_the_deck_offline(rendered, deck, tmp_path):
     fractions, stacked = map(int, counted.groups())
     if "\\frac" in deck.read_text():
         assert fractions > 0 and stacked == fractions, f"{deck.name}: {stacked} of {fractions} fractions drawn as maths"
+
+
+# Shows each slide alone at a laptop's window size and measures it: what runs past the bottom or the
+# right edge, and any code block or table wider than its box (which would scroll).
+WINDOW = (1280, 800)
+OVERFLOW_PROBE = """<script>
+window.addEventListener("load", function () { setTimeout(function () {
+  var slides = Array.prototype.slice.call(document.querySelectorAll("div.slide"));
+  var over = [];
+  slides.forEach(function (slide) {
+    slides.forEach(function (other) { other.style.display = "none"; });
+    slide.style.display = "block"; slide.style.visibility = "visible";
+    var title = (slide.querySelector("h1") || {textContent: "(untitled)"}).textContent.trim();
+    var bottom = 0, right = 0;
+    slide.querySelectorAll("*").forEach(function (e) {
+      var box = e.getBoundingClientRect();
+      if (box.width > 0 && box.height > 0 && !e.closest(".notes")) {
+        bottom = Math.max(bottom, box.bottom); right = Math.max(right, box.right);
+      }
+    });
+    var scrolling = Array.prototype.filter.call(slide.querySelectorAll("pre, table, .sourceCode"), function (e) {
+      return !e.closest(".notes") && e.scrollWidth > e.clientWidth + 2;
+    });
+    if (bottom > window.innerHeight + 2 || right > window.innerWidth + 2 || scrolling.length) {
+      over.push(title + " [" + Math.round(bottom) + "x" + Math.round(right) + (scrolling.length ? ", scrolls" : "") + "]");
+    }
+  });
+  document.body.setAttribute("data-overflow", JSON.stringify(over));
+  document.body.setAttribute("data-slides", String(slides.length));
+  document.body.setAttribute("data-window", window.innerWidth + "x" + window.innerHeight);
+}, 500); });
+</script>"""
+
+
+def overflowing_slides(html, tmp_path):
+    """The titles of the slides whose content does not fit a laptop's window, as Chromium lays them out."""
+    page = tmp_path / "measured.html"
+    page.write_text(html.replace("</body>", OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    dom, _ = chromium(page, tmp_path, f"--window-size={WINDOW[0]},{WINDOW[1]}")
+    found = re.search(r'data-overflow="([^"]*)"', dom)
+    assert found and int(re.search(r'data-slides="(\d+)"', dom).group(1)) > 0, "the probe did not run"
+    return json.loads(html_module.unescape(found.group(1)))
+
+
+def test_the_overflow_probe_sees_a_slide_that_runs_off(tmp_path):
+    long = "<br>".join(f"line {i}" for i in range(200))
+    html = (f'<html><body><div class="slide"><h1>Too long</h1><p>{long}</p></div>'
+            f'<div class="slide"><h1>Fits</h1><p>x</p></div></body></html>')
+    assert [t.split(" [")[0] for t in overflowing_slides(html, tmp_path)] == ["Too long"]
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=LESSONS)
+def test_nothing_runs_off_a_slide_at_a_laptops_window_size(rendered, deck, tmp_path):
+    _, html_dir = rendered
+    over = overflowing_slides((html_dir / f"{deck.stem}.html").read_text(encoding="utf-8"), tmp_path)
+    assert over == [], f"{deck.name}: {over}"
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=LESSONS)
+def test_a_deck_cites_nothing_outside_the_repository(deck):
+    """The course material is cited by its name and heading, never as a file the attendee lacks."""
+    text = deck.read_text()
+    assert not re.search(r"`00[0-9]`|shared/seeds|\.\./shared", text), f"{deck.name} cites a file outside the repository"

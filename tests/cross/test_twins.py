@@ -17,6 +17,7 @@ ONLY_IN = {
     ("helpers", "r"): {
         "workshop_root": "Python knows its own file (__file__); R finds the file source() is reading",
         "workshop_error": "Python raises the class WorkshopError; R signals a condition of that class",
+        "last_workshop_error": "R's error handler must tell a workshop_error's message from any other error's",
         "use_workshop_python": "R must pick the workshop's Python before reticulate starts one; Python is it",
         "import_keras": "R reaches Keras through reticulate, once the right Python is chosen",
         "%||%": "Python writes `a or b`; R 4.2 has no built-in %||% (R 4.4 has)",
@@ -51,6 +52,7 @@ cat(jsonlite::toJSON(out))
 """
 
 PAIRS = sorted(p.stem for p in (ROOT / "python").glob("*.py") if (ROOT / "R" / f"{p.stem}.R").exists())
+FACADE = "workshop"   # python/workshop.py and R/workshop.R: the same offer, R's names prefixed workshop_
 
 
 def python_functions(path):
@@ -71,7 +73,27 @@ def test_every_python_lesson_has_an_r_twin():
     assert len(PAIRS) >= 6
 
 
-@pytest.mark.parametrize("stem", PAIRS)
+def facade_offer(path):
+    """What python/workshop.py offers a lesson: its public functions and the names it re-exports."""
+    offered = []
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            offered.append(node.name)
+        elif isinstance(node, ast.ImportFrom):
+            offered += [alias.asname or alias.name for alias in node.names]
+    return set(offered) - {"WorkshopError", "in_notebook", "command_line", "relative_path"}
+
+
+def test_the_facades_offer_a_lesson_the_same_names(r_functions):
+    """workshop.start / workshop_start, workshop.images / workshop_images ...: every name a Python
+    lesson can call has its R twin, and the other way round."""
+    python = facade_offer(ROOT / "python" / f"{FACADE}.py")
+    r = {name.removeprefix("workshop_") for name in r_functions[FACADE] if name.startswith("workshop_")}
+    assert python == r, (f"only in Python: {sorted(python - r)}; only in R: {sorted(r - python)}")
+    assert {"start", "images", "save", "compare"} <= python
+
+
+@pytest.mark.parametrize("stem", [stem for stem in PAIRS if stem != FACADE])
 def test_top_level_functions_have_the_same_names_in_the_same_order(stem, r_functions):
     names = {"python": python_functions(ROOT / "python" / f"{stem}.py"), "r": r_functions[stem]}
     for language, functions in names.items():
@@ -88,9 +110,10 @@ def test_top_level_functions_have_the_same_names_in_the_same_order(stem, r_funct
 
 def test_the_check_catches_a_renamed_function(r_functions, tmp_path):
     """The comparison itself can fail: a renamed function in a copy of a lesson is caught."""
-    source = (ROOT / "python" / "cnn_mnist.py").read_text().replace("def build_model(", "def make_model(")
-    (tmp_path / "cnn_mnist.py").write_text(source)
-    assert python_functions(tmp_path / "cnn_mnist.py") != r_functions["cnn_mnist"]
+    assert python_functions(ROOT / "python" / "datasets.py") == r_functions["datasets"]
+    source = (ROOT / "python" / "datasets.py").read_text().replace("def load_images(", "def read_images(")
+    (tmp_path / "datasets.py").write_text(source)
+    assert python_functions(tmp_path / "datasets.py") != r_functions["datasets"]
 
 
 @pytest.mark.parametrize("where", ["R", "tmp"])
@@ -99,14 +122,14 @@ def test_an_r_lesson_runs_from_any_folder(where, tmp_path):
 
     (Every lesson run of the parity tests also starts outside the workshop folder.)"""
     cwd = ROOT / "R" if where == "R" else tmp_path
-    script = "lenet5.R" if where == "R" else str(ROOT / "R" / "lenet5.R")
+    script = "cnn_mnist.R" if where == "R" else str(ROOT / "R" / "cnn_mnist.R")
     done = subprocess.run(["Rscript", script, "--profile", "huge"], cwd=cwd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "Error: Unknown profile 'huge': choose one of quick, full, fashion-full."
+    assert done.stderr.strip().splitlines()[-1] == "Error: Unknown profile 'huge': choose one of quick, full."
 
 
-def test_an_r_lesson_sourced_from_another_working_directory_finds_its_helpers(tmp_path):
-    script = f'setwd("{tmp_path}"); source("{ROOT / "R" / "rnn_forecaster.R"}"); cat(LESSON, ROOT, exists("train"))'
+def test_the_machinery_sourced_from_another_working_directory_finds_the_workshop(tmp_path):
+    script = f'setwd("{tmp_path}"); source("{ROOT / "R" / "workshop.R"}"); cat(ROOT, exists("workshop_start"), exists("layer_dense"))'
     done = subprocess.run(["Rscript", "-e", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-3:] == ["rnn_forecaster", str(ROOT), "TRUE"]
+    assert done.stdout.split()[-3:] == [str(ROOT), "TRUE", "TRUE"]

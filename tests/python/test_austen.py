@@ -1,12 +1,20 @@
-"""Austen: the n-gram yardsticks, the windows and the reader, against values worked out by hand.
-tests/R/test-austen.R mirrors it."""
+"""Austen: the n-gram yardsticks, the windows and the reader (python/austen_ngram.py and
+python/austen_chars.py, which the lesson reaches through workshop.py), against values worked out by
+hand; then what the lesson itself records, in both languages, read from the session's quick run of
+the lesson files (conftest.quick_outputs). tests/R/test-austen.R mirrors the by-hand part."""
+import types
+
 import numpy as np
 import pytest
 
-import austen as lesson
+import austen_chars
+import austen_ngram
 import helpers
-from conftest import reseal
+from conftest import read_results, reseal
 from helpers import WorkshopError
+
+lesson = types.SimpleNamespace(**{**vars(austen_ngram), **vars(austen_chars)})
+LESSON = "austen"
 
 BY_HAND = [[0.0, 0.5, 1.0, 1.5]] * 2   # the discounts D(1), D(2), D(3+) of both orders, given, not estimated
 
@@ -119,3 +127,41 @@ def test_the_reader_refuses_a_bad_book(data_copy, content, message):
     with pytest.raises(WorkshopError) as caught:
         lesson.load_novels(config_for(data_copy))
     assert message in str(caught.value)
+
+
+@pytest.fixture(scope="module", params=["python", "r"])
+def run(request, quick_outputs):
+    return read_results(quick_outputs(LESSON) / request.param / LESSON)
+
+
+def test_the_lesson_recorded_every_novels_scores_and_the_test_summary(run):
+    config = run["config"]
+    split = config["split"]
+    assert list(run["per_novel"]) == [*split["train"], split["val"], split["test"]]
+    for row in run["per_novel"].values():
+        for model in ("unigram", "ngram", "network", "mixture"):
+            assert row[f"{model}_perplexity"] == pytest.approx(2 ** row[f"{model}_bpc"], rel=1e-12)
+    test = run["test"]
+    scored = run["per_novel"][split["test"]]
+    assert test["network_bpc"] == scored["network_bpc"] and test["ngram_bpc"] == scored["ngram_bpc"]
+    assert test["perplexity_reduction"] == 1 - scored["network_perplexity"] / scored["ngram_perplexity"]
+    assert test["target_met"] == (test["perplexity_reduction"] >= 0.10)
+    assert set(run["history"]) == {"loss", "val_loss"} and len(run["history"]["loss"]) == config["epochs"]
+
+
+def test_the_encodings_count_the_two_models_parameters(run):
+    enc, config = run["encodings"], run["config"]
+    V, E, h = enc["vocabulary_size"], config["embedding_dim"], config["units"]
+    assert V == run["vocabulary"]["size"] == len(run["vocabulary"]["chars"]) + 1
+    assert enc["params_embedding_model"] == run["model"]["total_params"] == V * E + 3 * h * (E + h + 2) + V * (h + 1)
+    assert enc["params_one_hot_model"] == 3 * h * (V + h + 2) + V * (h + 1)
+
+
+def test_the_predictions_and_the_writing(run):
+    config, p = run["config"], run["predictions"]
+    n = len(p["position"])
+    assert n == config["n_predictions"] and len(p["truth"]) == len(p["network_top"]) == n
+    assert all(0 < q <= 1 for q in p["network_p_truth"] + p["ngram_p_truth"])
+    assert list(run["generated"]) == [f"{t:g}" for t in config["temperatures"]]
+    for text in run["generated"].values():
+        assert text.startswith(config["prompt"]) and len(text) == len(config["prompt"]) + config["n_generate"]

@@ -1,11 +1,17 @@
-"""Austen books: the words, the mask, the vocabulary, the split and naive Bayes, against values worked
-out by hand. tests/R/test-austen_books.R mirrors it."""
+"""Austen books: the words, the mask, the vocabulary, the split and naive Bayes (python/austen_words.py,
+which the lesson reaches through workshop.py), against values worked out by hand; then what the lesson
+itself records, in both languages, read from the session's quick run of the lesson files
+(conftest.quick_outputs). tests/R/test-austen_books.R mirrors the by-hand part."""
 import numpy as np
 import pytest
 
-import austen_books as lesson
+import austen_words as lesson
 import helpers
+import workshop
+from conftest import read_results
 from helpers import WorkshopError
+
+LESSON = "austen_books"
 
 TEXT = 'It was Mr. Darcy. "Elinor is here," said Anne; I saw The Park.\nThe end'
 
@@ -74,8 +80,7 @@ def test_naive_bayes_by_hand():
     assert np.exp(nb["log_prior"]).tolist() == pytest.approx([2 / 3, 1 / 3])
     scores = lesson.naive_bayes_scores(nb, np.array([[3, 3]]))
     assert scores[0].tolist() == pytest.approx([np.log(2 / 3 * (2 / 8) ** 2), np.log(1 / 3 * (3 / 6) ** 2)])
-    judged = lesson.judge([0, 0, 1], [0, 1, 1], 2)
-    assert judged["accuracy"] == 2 / 3 and judged["confusion_matrix"] == [[1, 1], [0, 1]]   # rows: the truth
+    assert workshop.confusion_matrix([0, 0, 1], [0, 1, 1], 2).tolist() == [[1, 1], [0, 1]]   # rows: the truth
 
 
 def test_the_shipped_novels():
@@ -97,3 +102,60 @@ def test_bad_settings_are_refused(key, value, message):
     config[key] = value
     with pytest.raises(WorkshopError, match=message.replace("+", r"\+")):
         lesson.check_settings(config)
+
+
+def test_the_facade_offers_the_words_module():
+    assert workshop.read_books is lesson.read_books and workshop.book_passages is lesson.book_passages
+    assert workshop.naive_bayes is lesson.naive_bayes and workshop.naive_bayes_scores is lesson.naive_bayes_scores
+
+
+@pytest.fixture(scope="module")
+def books():
+    config = config_for()
+    return config, lesson.read_books(config)
+
+
+@pytest.fixture(scope="module", params=["python", "r"])
+def run(request, quick_outputs):
+    return read_results(quick_outputs(LESSON) / request.param / LESSON)
+
+
+def test_the_lesson_recorded_both_conditions_the_baselines_and_four_networks(run, books):
+    config, found = books
+    assert run["weights_sha256"] and len(run["model"]["layers"]) == 4 * 6
+    assert [layer["name"].split("/")[0] for layer in run["model"]["layers"][::6]] == [
+        "lstm_masked", "bilstm_masked", "lstm_unmasked", "bilstm_unmasked"]
+    assert set(run["history"]) == {"lstm_masked", "bilstm_masked", "lstm_unmasked", "bilstm_unmasked"}
+    for history in run["history"].values():
+        assert 1 <= history["best_epoch"][0] <= len(history["loss"]) <= config["epochs"]
+    assert run["data"]["n_words"] == found["n_words"] and run["data"]["passages_per_book"] == found["parts"]
+    assert run["data"]["masked_share"] == sum(found["n_masked"].values()) / sum(found["n_words"].values())
+    for condition in ("masked", "unmasked"):
+        data = lesson.book_passages(found, condition, config)
+        recorded = run[condition]
+        assert recorded["vocabulary"]["size"] == len(data["vocabulary"]) == config["vocabulary_size"] + 2
+        assert recorded["vocabulary"]["first"] == data["vocabulary"][2:22]
+        assert recorded["passages"] == {part: len(data[f"y_{part}"]) for part in ("train", "val", "test")}
+        test = recorded["test"]
+        assert test["chance"] == 1 / 6 and set(test) == {"chance", "majority", "naive_bayes", "lstm", "bilstm"}
+        nb = lesson.naive_bayes(data, len(data["vocabulary"]), config)
+        picks = np.argmax(lesson.naive_bayes_scores(nb, data["x_test"]), axis=1)
+        assert test["naive_bayes"]["accuracy"] == float(np.mean(picks == data["y_test"]))
+        for what in ("majority", "naive_bayes", "lstm", "bilstm"):
+            confusion = np.array(test[what]["confusion_matrix"])
+            assert confusion.shape == (6, 6) and confusion.sum() == test[what]["n"] == len(data["y_test"])
+            assert np.array_equal(confusion.sum(axis=1), np.bincount(data["y_test"], minlength=6))
+            assert np.trace(confusion) / confusion.sum() == test[what]["accuracy"]
+
+
+def test_the_predictions_are_the_first_test_passages_spread_over_the_books(run, books):
+    config, found = books
+    data = lesson.book_passages(found, "masked", config)
+    picks = run["masked"]["predictions"]
+    rows = lesson.evenly(len(data["y_test"]), config["n_predictions"]).tolist()
+    assert picks["passage"] == rows and picks["truth"] == data["y_test"][rows].tolist()
+    assert picks["first_words"][0] == " ".join(data["vocabulary"][i] for i in data["x_test"][rows[0], :12])
+    for kind in ("lstm", "bilstm"):
+        probabilities = np.array(picks[f"{kind}_probabilities"])
+        assert probabilities.shape == (len(rows), 6) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-6)
+        assert picks[kind] == np.argmax(probabilities, axis=1).tolist()

@@ -52,14 +52,28 @@ def test_parse_cli_reads_options():
     config = helpers.parse_cli("cnn_mnist", ["--profile", "full", "--dataset", "fashion", "--seed", "3"])
     assert (config["profile"], config["dataset"], config["seed"]) == ("full", "fashion", 3)
     assert config["distribute"] == "none"
-    assert helpers.parse_cli("cnn_mnist", ["--distribute=mirrored"])["distribute"] == "mirrored"
+    # only more_hardware takes --distribute; its own default is mirrored (2 logical CPUs)
+    assert helpers.parse_cli("more_hardware", [])["distribute"] == "mirrored"
+    assert helpers.parse_cli("more_hardware", ["--distribute=none"])["distribute"] == "none"
+
+
+def test_a_beginners_lesson_refuses_distribute_in_one_sentence():
+    with pytest.raises(WorkshopError) as refused:
+        helpers.parse_cli("cnn_mnist", ["--distribute", "mirrored"])
+    assert str(refused.value) == ("Unknown option '--distribute': only the lesson more_hardware trains on several "
+                                  "devices; use --profile, --dataset, --seed, --out, --data-dir.")
+    assert "--distribute" not in helpers.help_text("cnn_mnist")
+    assert "--distribute HOW none, mirrored (a copy per device) or multiworker (a copy per machine); the default is mirrored" \
+        in helpers.help_text("more_hardware")
 
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"lesson": "nope"}, "Unknown lesson 'nope'"),
     ({"lesson": "cnn_mnist", "profile": "huge"}, "Unknown profile 'huge': choose one of quick, full."),
     ({"lesson": "cnn_mnist", "dataset": "cifar"}, "Unknown dataset 'cifar'"),
-    ({"lesson": "cnn_mnist", "distribute": "tpu"}, "Unknown distribution 'tpu': choose one of none, mirrored, multiworker."),
+    ({"lesson": "more_hardware", "distribute": "tpu"}, "Unknown distribution 'tpu': choose one of none, mirrored, multiworker."),
+    ({"lesson": "cnn_mnist", "distribute": "mirrored"}, "cnn_mnist trains on one device and takes no --distribute: "
+                                                        "training on several devices is the lesson more_hardware."),
 ])
 def test_unknown_lesson_profile_dataset(kwargs, message):
     with pytest.raises(WorkshopError, match=message):
@@ -90,16 +104,20 @@ def test_seeds_at_the_edges_of_the_range():
     (["--out="], "The option '--out' needs a value."),
     (["--profile"], "The option '--profile' needs a value."),
     (["--profile", "--out", "dir"], "The option '--profile' needs a value."),   # not "Unknown option 'dir'"
-    (["--prof", "quick"], "Unknown option '--prof': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
-    (["quick"], "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir, --distribute."),
+    (["--prof", "quick"], "Unknown option '--prof': use --profile, --dataset, --seed, --out, --data-dir."),
+    (["quick"], "Unknown option 'quick': use --profile, --dataset, --seed, --out, --data-dir."),
 ])
 def test_parse_cli_refuses_repeated_empty_and_unknown_options(argv, message):
     with pytest.raises(WorkshopError) as refused:
         helpers.parse_cli("cnn_mnist", argv)
     assert str(refused.value) == message
+    if "Unknown option" in message:   # more_hardware lists --distribute too
+        with pytest.raises(WorkshopError) as refused:
+            helpers.parse_cli("more_hardware", argv)
+        assert str(refused.value) == message.replace("--data-dir.", "--data-dir, --distribute.")
 
 
-@pytest.mark.parametrize("option", ["--profile=quick", "--seed=-5", "--dataset=mnist", "--distribute=none", "--data-dir=x"])
+@pytest.mark.parametrize("option", ["--profile=quick", "--seed=-5", "--dataset=mnist", "--data-dir=x"])
 def test_a_lesson_done_by_hand_takes_only_out(option, tmp_path):
     with pytest.raises(WorkshopError) as refused:
         helpers.parse_cli("cnn_classics", ["--out", str(tmp_path), option])

@@ -8,7 +8,6 @@ import pytest
 
 import helpers
 import datasets
-import distribute
 import steps
 import rnn_forecaster
 from test_series import config_for, write_series
@@ -86,32 +85,3 @@ def test_the_forecast_is_the_last_close_plus_the_predicted_change(hand_series):
     assert scores["test"]["mae"] == pytest.approx(np.mean(y) - 2.0)
     assert scores["test"]["beats_persistence"] is True
     assert scores["predictions"]["forecast_close"] == (hand_series["last_test"][:3] + 2.0).tolist()
-
-
-# The loop that --distribute mirrored and multiworker train with, here on the one default device.
-# With a learning rate of 0 nothing is learnt, so each epoch's numbers are the means over every row
-# that Keras' evaluate computes too; 10 rows in batches of 4 leave a short last batch on purpose.
-@pytest.mark.parametrize("task, keys", [
-    ("classifier", ["accuracy", "loss", "val_accuracy", "val_loss"]),
-    ("forecaster", ["loss", "mae", "rmse", "val_loss", "val_mae", "val_rmse"]),
-])
-def test_the_replicated_loop_reports_fits_keys_as_means_over_every_row(monkeypatch, task, keys):
-    import keras
-    import tensorflow as tf
-    monkeypatch.setattr(distribute, "distribution_strategy", lambda config: tf.distribute.get_strategy())
-    keras.utils.set_random_seed(1)
-    config = {"distribute": "mirrored", "batch_size": 4, "epochs": 2, "seed": 1, "learning_rate": 0.0}
-    x = np.linspace(-1, 1, 30).reshape(10, 3)
-    if task == "classifier":
-        y = np.array([0, 1, 2, 3, 0, 1, 2, 3, 0, 1], dtype=np.uint8)
-        model = steps.compile_classifier(keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="softmax")]),
-                                         config, n_train=10)
-    else:
-        y = np.linspace(0, 2, 10)
-        model = steps.compile_forecaster(keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)]), config)
-    history = helpers.history_lists(steps.train(model, {"x_train": x, "y_train": y, "x_val": x[:6], "y_val": y[:6]}, config))
-    assert list(history) == keys
-    for prefix, rows in (("", slice(None)), ("val_", slice(0, 6))):
-        scores = model.evaluate(x[rows], y[rows], verbose=0, return_dict=True)
-        for name, value in scores.items():
-            assert history[prefix + name] == pytest.approx([value, value], rel=1e-6), prefix + name

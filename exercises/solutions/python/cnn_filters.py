@@ -1,11 +1,64 @@
 # Exercise cnn_filters (cnn_mnist, change, 15 minutes)
-# Change and compare: the exercise only a twin-language workshop can set.
-# 1. In BOTH python/cnn_mnist.py and R/cnn_mnist.R (build_model), give the first Conv2D 16 filters
-#    instead of 32. Change nothing else.
+# Change and compare: the exercise only a twin-language workshop can set. This file and
+# exercises/R/cnn_filters.R are your own copies of lesson 1's steps (the lesson files stay as they are).
+# 1. In BOTH copies, give the first Conv2D 16 filters instead of 32. Change nothing else.
 # 2. Before you run: predict the changed model's total parameters on the line marked ____.
-# 3. Run both twins (about a minute): ./workshop run cnn_mnist --profile quick
+# 3. Run both copies (under a minute each; their results go where lesson 1's go):
+#    .venv/bin/python exercises/python/cnn_filters.py and Rscript exercises/R/cnn_filters.R
 # 4. Check: ./workshop check cnn_filters, or check("cnn_filters"). It reads both results
 #    files and runs the compare: the two edits agree only if every row is identical.
-# 5. Afterwards put the lessons back: git checkout -- python/cnn_mnist.py R/cnn_mnist.R
 
 total_params = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 64 + 64) + (1600 * 128 + 128) + (128 * 10 + 10)  #> total_params = ____  # conv1 + conv2 + dense + output
+
+import sys
+from pathlib import Path
+
+try:
+    import workshop   # the workshop's machinery (python/workshop.py), as in lesson 1
+except ModuleNotFoundError:   # run as a script: the workshop's python/ folder, found above this file
+    folder = next(p for p in Path(__file__).resolve().parents if (p / "python" / "workshop.py").is_file())
+    sys.path.insert(0, str(folder / "python"))
+    import workshop
+settings = workshop.start("cnn_mnist", profile="quick")   # the results go where lesson 1's go
+
+import keras
+import numpy as np
+from keras import layers
+
+(x_train, y_train), (x_val, y_val), (x_test, y_test) = workshop.images(settings)
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Rescaling(1 / 255),
+    layers.Reshape((28, 28, 1)),                 # one grey channel
+    layers.Conv2D(16, 3, activation="relu"),     # -> 26 x 26 x 16  #> layers.Conv2D(32, 3, activation="relu"),     # -> 26 x 26 x 32
+    layers.MaxPooling2D(2),
+    layers.Conv2D(64, 3, activation="relu"),     # -> 11 x 11 x 64
+    layers.MaxPooling2D(2),
+    layers.Flatten(),
+    layers.Dropout(0.25),
+    layers.Dense(128, activation="relu"),
+    layers.Dropout(0.5),
+    layers.Dense(10, activation="softmax"),
+], name="cnn_mnist")
+model.summary()
+
+steps_per_epoch = int(np.ceil(len(x_train) / settings["batch_size"]))
+schedule = keras.optimizers.schedules.CosineDecay(
+    settings["learning_rate"], decay_steps=steps_per_epoch * settings["epochs"])
+model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=schedule),
+    loss="sparse_categorical_crossentropy",
+    metrics=["accuracy"],
+)
+history = model.fit(
+    x_train, y_train,
+    validation_data=(x_val, y_val),
+    epochs=settings["epochs"],
+    batch_size=settings["batch_size"],
+    verbose=2,
+)
+test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
+print(f"Test accuracy: {test_accuracy:.4f} with {model.count_params():,} parameters")
+workshop.save({"test": {"loss": test_loss, "accuracy": test_accuracy, "n": len(y_test)}},
+              model=model, history=history)

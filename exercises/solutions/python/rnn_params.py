@@ -1,5 +1,5 @@
 # Exercise rnn_params (rnn_forecaster, predict, 5 minutes)
-# Lesson 4's forecaster (python/rnn_forecaster.py, build_model) reads a window of 20 daily changes
+# Lesson 4's forecaster (python/rnn_forecaster.py, section 2) reads a window of 20 daily changes
 # as 20 steps of 1 value each: SimpleRNN(units) -> Dense(1). The full profile has 32 units, the
 # quick profile 16. A SimpleRNN has h(t) = tanh(W h(t-1) + U x(t) + b).
 # Work out, on the lines marked ____:

@@ -1,0 +1,174 @@
+"""`./workshop` does what a newcomer types: help for every command, the slides of whatever has results,
+one deck by its name, an aligned exercise list; and the README stays short, with links that resolve.
+"""
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+SPEC = json.loads((ROOT / "shared_data" / "spec.json").read_text())
+COURSE = SPEC["course"]["decks"]
+DECK_STEMS = [f"{number:02d}_{entry['deck']}" for number, entry in enumerate(COURSE)
+              if (ROOT / "slides" / f"{number:02d}_{entry['deck']}.Rmd").exists()]
+COMMANDS = ["run", "test", "setup", "compare", "slides", "check", "jupyter", "data", "bench", "container"]
+# A time as the help gives it: "40 s", "about 11 minutes", "3 to 5 minutes".
+A_TIME = re.compile(r"\b\d+(\.\d+)? ?(s|seconds?|minutes?|hours?)\b")
+
+
+def workshop(*args, timeout=120):
+    return subprocess.run([str(ROOT / "workshop"), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+# ---- help --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("asked", [["--help"], ["-h"], ["help"], []], ids=["--help", "-h", "help", "nothing"])
+def test_the_help_names_every_command(asked):
+    done = workshop(*asked)
+    assert done.returncode == 0, done.stderr
+    for command in COMMANDS:
+        assert f"./workshop {command}" in done.stdout, f"./workshop {' '.join(asked)} does not mention {command}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_answers_help_at_once_with_its_time(command):
+    """`./workshop <command> --help` prints that command's part, with how long it takes, and does nothing else."""
+    for asked in ([command, "--help"], [command, "-h"], ["help", command]):
+        done = workshop(*asked, timeout=20)
+        assert done.returncode == 0, f"./workshop {' '.join(asked)}: {done.stderr}"
+        lines = done.stdout.rstrip().splitlines()
+        assert lines[0].startswith(f"  ./workshop {command}"), done.stdout
+        assert not any(line.startswith("  ./workshop ") for line in lines[1:]), "only this command's part"
+        assert A_TIME.search(done.stdout), f"./workshop {command} --help names no time:\n{done.stdout}"
+        assert "Installing" not in done.stderr and "===" not in done.stderr, "help must not set up or run anything"
+
+
+def test_run_defaults_to_the_quick_profile():
+    text = (ROOT / "workshop").read_text()
+    assert re.search(r"^cmd_run\(\) \{.*\n  local profile=quick ", text, re.M), "./workshop run must default to quick"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["help", "nope"], "Unknown command 'nope'"),
+    (["run", "--fast"], "Unknown option '--fast'"),
+])
+def test_help_and_run_refuse_unknown_names_in_one_sentence(args, message):
+    done = workshop(*args)
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("Error: "), done.stderr
+
+
+# ---- check --list ------------------------------------------------------------------------------
+def test_check_list_is_aligned_in_two_columns():
+    done = workshop("check", "--list")
+    assert done.returncode == 0, done.stderr
+    registry = json.loads((ROOT / "exercises" / "exercises.json").read_text())
+    entries = registry if isinstance(registry, list) else registry.get("exercises", registry)
+    ids = [entry["id"] for entry in entries]
+    lines = done.stdout.rstrip("\n").splitlines()
+    assert [line.split()[0] for line in lines] == ids
+    column = max(map(len, ids)) + 2
+    for line, exercise in zip(lines, ids):
+        assert line[:column].rstrip() == exercise and line[column] != " ", f"title not in column {column}: {line!r}"
+
+
+# ---- slides ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lenet5_only(quick_outputs, tmp_path_factory):
+    """An outputs folder holding one lesson's results, lenet5's, in both languages: what a newcomer has
+    after ./workshop run lenet5."""
+    source = quick_outputs("lenet5")
+    outputs = tmp_path_factory.mktemp("lenet5_only")
+    for language in ("python", "r"):
+        shutil.copytree(source / language / "lenet5", outputs / language / "lenet5")
+    return outputs
+
+
+def test_slides_render_the_decks_with_results_and_name_the_rest(lenet5_only, tmp_path):
+    html = tmp_path / "html"
+    done = workshop("slides", "--outputs", str(lenet5_only), "--html", str(html), timeout=600)
+    assert done.returncode == 0, f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    assert sorted(page.name for page in html.glob("*.html")) == ["02_lenet5.html"]
+    assert (html / "instructor" / "02_lenet5.html").is_file()
+    skipped = [line for line in done.stderr.splitlines() if line.startswith("Skipped ")]
+    assert [line.split()[1].rstrip(":") for line in skipped] == [stem for stem in DECK_STEMS if stem != "02_lenet5"]
+    for line, entry in zip(skipped, [e for e in COURSE if e["deck"] != "lenet5"]):
+        lessons = set(entry["lessons"])
+        command = re.search(r"\./workshop run ([\w ]+)", line)
+        assert command and lessons <= set(command.group(1).split()), f"{line!r} names no command for {lessons}"
+    assert "Error" not in done.stderr, done.stderr
+
+
+def test_slides_by_deck_or_lesson_name_render_that_deck(lenet5_only, tmp_path):
+    html = tmp_path / "html"
+    done = workshop("slides", "02_lenet5", "--outputs", str(lenet5_only), "--html", str(html), timeout=600)
+    assert done.returncode == 0, f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    assert sorted(page.name for page in html.glob("*.html")) == ["02_lenet5.html"]
+    assert "Skipped" not in done.stderr, "a named deck lists no other deck"
+
+
+@pytest.mark.parametrize("name, deck, lessons", [
+    ("cnn_classics", "cnn_architectures", "cnn_architectures cnn_classics"),   # a lesson: the deck that teaches it
+    ("rnn_types", "rnn_types", "rnn_types"),
+])
+def test_a_named_deck_without_results_says_which_command_makes_them(tmp_path, name, deck, lessons):
+    done = workshop("slides", name, "--outputs", str(tmp_path / "empty"), "--html", str(tmp_path / "html"))
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert f"The {deck} deck needs" in lines[0] and f"run ./workshop run {lessons} first." in lines[0], lines[0]
+    assert not (tmp_path / "html").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["lenet"], "There is no deck or lesson 'lenet': choose from"),
+    (["--colour"], "Unknown option '--colour'"),
+    (["--outputs"], "The option '--outputs' needs a folder"),
+])
+def test_slides_refuse_a_typo_in_one_sentence(tmp_path, args, message):
+    done = workshop("slides", *args, "--html", str(tmp_path / "html")) if args != ["--outputs"] else workshop("slides", *args)
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], done.stderr
+    assert not (tmp_path / "html").exists()
+
+
+# ---- the README --------------------------------------------------------------------------------
+README = (ROOT / "README.md").read_text()
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def test_the_readme_is_an_attendees_page():
+    lines = README.splitlines()
+    assert len(lines) <= 150, f"README.md has {len(lines)} lines: move maintainer material to docs/"
+    for command in ("./workshop setup", "./workshop run", "./workshop test", "./workshop slides", "./workshop jupyter",
+                    "./workshop check", "--profile full", "workshop.Rproj"):
+        assert command in README, f"README.md does not show {command}"
+    # A lesson runs with the workshop's Python, never a bare `python`/`python3`, which lacks its packages.
+    assert not re.search(r"(?<![/\w.])python3? python/", README), "write .venv/bin/python python/<lesson>.py"
+
+
+# The README and the pages it sends readers to for what moved out of it (docs/exercises.md and the
+# lesson pages have their own tests).
+@pytest.mark.parametrize("page", ["README.md", "docs/maintainers.md", "docs/design.md", "docs/troubleshooting.md",
+                                  "docs/attendees.md", "docs/slides.md", "docs/container.md"])
+def test_links_resolve_to_files_of_the_repository(page):
+    text = (ROOT / page).read_text()
+    broken = []
+    for target in LINK.findall(text):
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            continue
+        path = (ROOT / page).parent / target.split("#")[0]
+        if not path.exists():
+            broken.append(target)
+    assert not broken, f"{page} links to files that do not exist: {broken}"
+
+
+def test_the_readme_lesson_table_follows_the_course_order():
+    order = [lesson for entry in COURSE for lesson in entry["lessons"]]
+    rows = [re.match(r"\| *[\w.]+ *\| *`?(\w+)`?", line) for line in README.splitlines() if line.startswith("|")]
+    listed = [row.group(1) for row in rows if row and row.group(1) in order]
+    assert listed == order, "README.md's lesson table must list spec.json's course.decks lessons, in order"
