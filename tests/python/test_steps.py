@@ -9,7 +9,6 @@ import pytest
 import helpers
 import datasets
 import steps
-import rnn_forecaster
 from test_series import config_for, write_series
 
 
@@ -65,23 +64,14 @@ def test_the_normaliser_sees_only_the_training_part(hand_series):
     assert float(np.squeeze(scale(np.array([[42.0]])))) == pytest.approx(0.0, abs=1e-6)
 
 
-class ConstantChange:
-    """A stand-in model that always predicts the same change, to test the bookkeeping around it."""
-
-    def __init__(self, change):
-        self.change = change
-
-    def predict(self, x, verbose=0):
-        return np.full((len(x), 1), self.change)
-
-
 def test_the_forecast_is_the_last_close_plus_the_predicted_change(hand_series):
-    config = {"n_predictions": 3}
-    scores, forecast = rnn_forecaster.evaluate(ConstantChange(2.0), hand_series, config)
-    assert np.array_equal(forecast, hand_series["last_test"] + 2.0)
+    # what lesson 4's predict cell does with a model that always predicts a change of 2
+    change = np.full(len(hand_series["x_test"]), 2.0)
+    forecast = hand_series["last_test"] + change
     assert np.array_equal(hand_series["last_test"] + hand_series["y_test"], hand_series["next_test"])
     y = hand_series["y_test"]                            # the changes 106..119: persistence errs by all of it
-    assert scores["baseline"]["persistence_mae"] == pytest.approx(np.mean(y))
-    assert scores["test"]["mae"] == pytest.approx(np.mean(y) - 2.0)
-    assert scores["test"]["beats_persistence"] is True
-    assert scores["predictions"]["forecast_close"] == (hand_series["last_test"][:3] + 2.0).tolist()
+    scores, persistence = steps.regression_scores(y, change), steps.persistence_scores(hand_series)
+    assert persistence["mae"] == pytest.approx(np.mean(y))
+    assert scores["mae"] == pytest.approx(np.mean(y) - 2.0)
+    assert scores["rmse"] < persistence["rmse"]
+    assert np.array_equal(forecast - hand_series["next_test"], change - y)
