@@ -14,9 +14,9 @@
 # TensorFlow do every count, sum, logarithm and random draw, so R and Python get the same bits.
 # Every array here is a NumPy array (convert = FALSE; loaded at first use, so that loading this
 # file touches no Python), in the same memory order as Python's.
-np <- reticulate::import("numpy", convert = FALSE, delay_load = TRUE)
-tf <- reticulate::import("tensorflow", convert = FALSE, delay_load = TRUE)
-py <- reticulate::py_to_r
+delayedAssign("np", reticulate::import("numpy", convert = FALSE))
+delayedAssign("tf", reticulate::import("tensorflow", convert = FALSE))
+py <- function(x) reticulate::py_to_r(x)
 
 LESSON <- "austen"
 TEXT_DIR <- NOVELS_DIR

@@ -5,8 +5,8 @@
 # offered by python/workshop.py. NumPy does every count, sum and logarithm, in both languages, so R
 # and Python get the same bits. Nothing here touches TensorFlow. It needs the shared layer
 # (R/workshop.R, for workshop_error) and reticulate pointed at the workshop's Python first.
-np <- reticulate::import("numpy", convert = FALSE, delay_load = TRUE)   # loaded at first use: loading this file touches no Python
-py <- reticulate::py_to_r
+delayedAssign("np", reticulate::import("numpy", convert = FALSE))   # at first use: loading this file touches neither Python nor reticulate
+py <- function(x) reticulate::py_to_r(x)
 
 INT64_LIMIT <- 2^63
 

@@ -17,8 +17,7 @@
 #
 # This file is a script and a notebook at once: run it line by line in RStudio, whole with
 # `Rscript R/cnn_architectures.R` (`--help` for the options), or open it in JupyterLab. Its Python
-# twin, `python/cnn_architectures.py`, takes the same steps with the same names and trains the
-# very same networks.
+# twin, `python/cnn_architectures.py`, takes the same steps with the same names.
 
 # %%
 library(workshop)                                     # the workshop's machinery (R/workshop.R) and keras3's names
@@ -214,12 +213,11 @@ build_residual <- function() {
 # %% [markdown]
 # ## 4. Compile and fit: one fair race
 #
-# Each network from the same seed, on the same images, with the same budget: the epochs, batch
-# size, and lesson 1's compile (Adam, its learning rate following a cosine down to 0), written out
-# in full there and wrapped here in `train()`. **Look for** the epoch logs, one line per network:
-# on the quick profile's 500 digits and single epoch, the networks with batch normalisation have
-# barely started (their validation accuracy may stay near chance while the normalisation's
-# running statistics settle); the full profile gives them the epochs they need.
+# Each network from the same seed, on the same images, with the same budget and lesson 1's
+# compile (Adam, its learning rate following a cosine down to 0), written out in full there and
+# wrapped here in `train()`. **Look for** the epoch logs: on the quick profile's 500 digits and one
+# epoch, the networks with batch normalisation have barely started (their validation accuracy may
+# stay near chance while its running statistics settle); the full profile gives them the epochs.
 
 # %%
 train <- function(model) {
@@ -265,8 +263,7 @@ cat(sprintf("%-24s%11s%9s%15s\n", "network", "parameters", "s/epoch", "test accu
 for (key in names(runs)) {
   run <- runs[[key]]
   scores <- run$model |> evaluate(x_test, y_test, verbose = 0)
-  run$loss <- scores$loss
-  run$accuracy <- scores$accuracy
+  run[c("loss", "accuracy")] <- scores[c("loss", "accuracy")]
   run$probabilities <- run$model |> predict(x_test, verbose = 0)
   run$classes <- max.col(run$probabilities, ties.method = "first") - 1   # columns count from 1, digits from 0
   cat(sprintf("%-24s%11s%9.1f%14.2f%%\n", run$label, formatC(count_params(run$model), format = "d", big.mark = ","),
@@ -393,9 +390,8 @@ plot_depth <- function(deep_runs, depth) {
   gradients <- lapply(deep_runs, `[[`, "gradient")
   plot(NULL, xlim = c(0, depth$probe_every * (max(lengths(gradients)) - 1)), ylim = range(unlist(gradients)),
        log = "y", xlab = "training step", ylab = "gradient length", main = "Gradient at the first layer (R)")
-  for (name in names(deep_runs)) {
-    lines(depth$probe_every * (seq_along(gradients[[name]]) - 1), gradients[[name]], type = "o", pch = 16, col = colours[[name]])
-  }
+  for (name in names(deep_runs)) lines(depth$probe_every * (seq_along(gradients[[name]]) - 1), gradients[[name]],
+                                       type = "o", pch = 16, col = colours[[name]])
   legend("right", labels, col = colours, lty = 1, pch = 16, bty = "n")
 }
 
@@ -441,10 +437,9 @@ for (name in names(deep_runs)) {
 }
 what <- if (settings$dataset == "fashion") "item" else "digit"
 workshop_save(list(history = history, test = test, predictions = predictions),
-              models = unname(lapply(c(runs, deep_runs), `[[`, "model")), timings = list(
-  seconds_per_epoch = lapply(runs, `[[`, "seconds_per_epoch"),
-  depth_seconds = lapply(deep_runs, `[[`, "seconds")
-), plots = list(
+              models = unname(lapply(c(runs, deep_runs), `[[`, "model")),
+              timings = list(seconds_per_epoch = lapply(runs, `[[`, "seconds_per_epoch"),
+                             depth_seconds = lapply(deep_runs, `[[`, "seconds")), plots = list(
   race.png = list(function() plot_race(runs), width = 1300, height = 360),
   validation_accuracy.png = list(function() plot_validation(runs), width = 650, height = 400),
   depth.png = list(function() plot_depth(deep_runs, depth), width = 1100, height = 400),

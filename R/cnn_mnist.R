@@ -150,7 +150,7 @@ confusion
 # each convolution: the first maps still show the digit, the second ones respond to parts of it.
 
 # %%
-show <- function(image, zlim = range(image)) {   # row 1 on top, as the image is stored
+show_image <- function(image, zlim = range(image)) {   # row 1 on top, as the image is stored
   if (diff(zlim) == 0) zlim <- zlim + c(0, 1)
   image(t(image[nrow(image):1, , drop = FALSE]), zlim = zlim, axes = FALSE, useRaster = TRUE,
         col = gray.colors(64, start = 0, end = 1, gamma = 1))
@@ -160,16 +160,16 @@ show <- function(image, zlim = range(image)) {   # row 1 on top, as the image is
 plot_learned_filters <- function(kernels) {   # kernels: 3 x 3 x 1 x 32, on one grey scale around 0
   top <- max(abs(kernels))
   par(mfrow = c(4, 8), mar = c(0.3, 0.3, 0.3, 0.3), oma = c(0, 0, 2, 0))
-  for (k in seq_len(dim(kernels)[4])) show(kernels[, , 1, k], c(-top, top))
+  for (k in seq_len(dim(kernels)[4])) show_image(kernels[, , 1, k], c(-top, top))
   mtext("The first convolution's 32 kernels after training (R)", outer = TRUE, line = 0.5)
 }
 
 plot_feature_maps <- function(digit, maps, n_maps = 8) {   # the digit, then conv 1 (top), conv 2 (bottom)
   par(mfrow = c(2, n_maps + 1), mar = c(0.3, 0.3, 1.2, 0.3), oma = c(0, 0, 1.5, 0))
   for (row in seq_along(maps)) {
-    if (row == 1) show(digit) else plot.new()
+    if (row == 1) show_image(digit) else plot.new()
     for (k in seq_len(n_maps)) {
-      show(maps[[row]][1, , , k])
+      show_image(maps[[row]][1, , , k])
       title(sprintf("conv%d map %d", row, k), cex.main = 0.6, font.main = 1)
     }
   }

@@ -5,10 +5,9 @@
 #
 # A module of its own because only --distribute mirrored and multiworker need it, and the
 # plumbing every run needs (helpers.R) stays short enough to read. R/workshop.R loads it into a
-# namespace of its own, above helpers.R (it uses workshop_error and whole_number) and below
-# steps.R, whose train() asks it for the strategy. helpers.R's lesson_config, which cannot see
-# the modules above it, reaches into this one to refuse a bad --distribute while the options
-# are read.
+# namespace of its own, above helpers.R (it uses workshop_error and whole_number). helpers.R's
+# lesson_config, which cannot see the modules above it, reaches into this one to refuse a bad
+# --distribute while the options are read.
 
 
 # ---- 3b. Distribution: one device, every device of this machine, or every machine ----------

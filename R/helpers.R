@@ -336,14 +336,6 @@ history_lists <- function(history) {
   lapply(history$history, function(values) I(as.numeric(unlist(values))))
 }
 
-# What every one-model lesson writes besides its own scores: the schema's common part.
-training_record <- function(config, history, model, fit_seconds, total_seconds) {
-  list(config = config, history = history,
-       model = model_summary(model), weights_sha256 = weights_sha256(model),
-       timings = list(fit_seconds = fit_seconds, total_seconds = total_seconds),
-       versions = versions())
-}
-
 # JSON by hand, because jsonlite stops at 15 significant digits: each double is
 # written with the shortest of %.15g / %.17g that reads back exactly, as Python does.
 # Length-1 vectors become scalars unless wrapped in I(); matrices go row by row.
@@ -427,17 +419,14 @@ stopwatch <- function() {
   function() proc.time()[["elapsed"]] - start
 }
 
-stop_or_exit <- function(e) {
-  if (interactive() || identical(Sys.getenv("TESTTHAT"), "true")) stop(e)
-  message("Error: ", conditionMessage(e))
-  quit(save = "no", status = 2L)
-}
-
 # Run a lesson's main(); a workshop_error becomes one sentence and exit code 2.
 run_lesson <- function(main) {
-  tryCatch(main(), workshop_error = stop_or_exit)
+  tryCatch(main(), workshop_error = function(e) {
+    if (interactive() || identical(Sys.getenv("TESTTHAT"), "true")) stop(e)
+    message("Error: ", conditionMessage(e))
+    quit(save = "no", status = 2L)
+  })
 }
-
 
 # ---- 5b. Pictures: base graphics to files, and the learning curves every lesson draws ----
 # Draw into a PNG file. `drawing` is a block of plotting code: R evaluates an argument

@@ -124,6 +124,8 @@ for (kind in names(KINDS)) {
 }
 
 summary(dax[[1]]$model)   # the SimpleRNN's; the others differ in the layer "recurrent" only
+# evaluate() gives the compiled loss and metrics on the test days: the scores above, in float32
+str(dax[[1]]$model |> evaluate(x_test, y_test, verbose = 0))
 
 # %% [markdown]
 # ## 4. The adding problem: memory is the whole task

@@ -295,16 +295,8 @@ workshop_save(list(
   test = test,
   predictions = predictions
 ), models = list(lstm, bilstm), timings = list(seconds_per_epoch = seconds_per_epoch), plots = list(
-  validation_accuracy.png = function(path) {   # as many pixels as Python's picture, for the decks
-    png(path, width = 600, height = 400, type = "cairo")
-    on.exit(dev.off())
-    plot_validation_accuracy(histories)
-  },
-  accuracy_and_speed.png = function(path) {
-    png(path, width = 1000, height = 400, type = "cairo")
-    on.exit(dev.off())
-    plot_accuracy_and_speed(test, seconds_per_epoch)
-  }
+  validation_accuracy.png = list(function() plot_validation_accuracy(histories), width = 600, height = 400),
+  accuracy_and_speed.png = list(function() plot_accuracy_and_speed(test, seconds_per_epoch), width = 1000, height = 400)
 ))
 
 # %%

@@ -2,62 +2,18 @@
 #
 # helpers.R is the plumbing (spec, command line, seeding, results files, pictures),
 # and datasets.R reads shared_data/; this file
-# is the machine learning that more than one lesson does the same way: compile and train a
-# classifier, judge it on its test images, scale a series and score a forecast against a
-# baseline. Each lesson builds its own model, because that is what the lesson teaches.
+# is the machine learning that more than one lesson does the same way: count a classifier's
+# mistakes, scale a series and score a forecast against a baseline. Each lesson builds, compiles
+# and trains its own model, on its own page, because that is what the lesson teaches.
 # R/workshop.R loads it into a namespace of its own, above helpers.R and distribute.R.
 
 
-# ---- 1. Training: one compile for the classifiers, one loop for every model --------------
-# Adam on the cross-entropy of the 10 classes, its learning rate following a cosine from
-# the spec's value down to 0 over all training steps: big steps while the model is far off,
-# small ones as it settles.
-compile_classifier <- function(model, config, n_train) {
-  keras <- reticulate::import("keras")
-  n_steps <- as.integer(ceiling(n_train / config$batch_size) * config$epochs)
-  schedule <- keras$optimizers$schedules$CosineDecay(config$learning_rate, decay_steps = n_steps)
-  model$compile(
-    optimizer = keras$optimizers$Adam(learning_rate = schedule),
-    loss = "sparse_categorical_crossentropy",
-    metrics = list("accuracy")
-  )
-  model
-}
-
-# Fit on the training rows, watching the held-out validation rows after every epoch.
-# (Several devices or machines, with the loop fit hides written out: the lesson more_hardware.)
-train <- function(model, data, config) {
-  model$fit(
-    data$x_train, data$y_train,
-    validation_data = list(data$x_val, data$y_val),
-    epochs = as.integer(config$epochs), batch_size = as.integer(config$batch_size),
-    shuffle = TRUE, verbose = 2L
-  )
-}
-
-
-# ---- 2. Classifiers: the test images, counted ------------------------------------------
+# ---- 1. Classifiers: the test images, counted ------------------------------------------
 # Counts of (true class, predicted class): row i is the true class i, column j the prediction j.
 confusion_matrix <- function(truth, predicted, n_classes = 10L) {
   counts <- table(factor(truth, levels = 0:(n_classes - 1L)),
                   factor(predicted, levels = 0:(n_classes - 1L)))
   matrix(as.integer(counts), n_classes, n_classes)
-}
-
-# Test loss and accuracy, the confusion matrix, and the first few predictions.
-evaluate_classifier <- function(model, data, config) {
-  scores <- model$evaluate(data$x_test, data$y_test, verbose = 0L)
-  probabilities <- model$predict(data$x_test, verbose = 0L)
-  predicted <- max.col(probabilities, ties.method = "first") - 1L   # classes count from 0, as in Python
-  first <- seq_len(config$n_predictions)
-  list(
-    test = list(loss = scores[[1]], accuracy = scores[[2]],
-                n = length(data$y_test),
-                confusion_matrix = confusion_matrix(data$y_test, predicted)),
-    predictions = list(labels = I(data$y_test[first]),
-                       classes = I(predicted[first]),
-                       probabilities = probabilities[first, , drop = FALSE])
-  )
 }
 
 # Where the mistakes are: true classes down, predicted classes across, true 0 on top.
@@ -75,7 +31,7 @@ plot_confusion <- function(counts, path, what = "digit") {
 }
 
 
-# ---- 3. Forecasters: scaling fitted on the training part, and the scores -----------------
+# ---- 2. Forecasters: scaling fitted on the training part, and the scores -----------------
 # A Normalization that learns the training part's mean and variance, and its inverse.
 # Adapting them here, once, on the training part only, is what keeps the validation
 # and test years out of the scaling: nothing is refitted at forecast time.
@@ -86,18 +42,6 @@ scaling_layers <- function(train_values) {
   unscale <- layers$Normalization(axis = NULL, invert = TRUE, name = "unscale")
   unscale$adapt(train_values)
   list(scale = scale, unscale = unscale)
-}
-
-# Mean squared error, in the series' own units squared; Adam does not mind their scale.
-compile_forecaster <- function(model, config) {
-  keras <- reticulate::import("keras")
-  model$compile(
-    optimizer = keras$optimizers$Adam(learning_rate = config$learning_rate),
-    loss = "mse",
-    metrics = list(keras$metrics$RootMeanSquaredError(name = "rmse"),
-                   keras$metrics$MeanAbsoluteError(name = "mae"))
-  )
-  model
 }
 
 # RMSE and MAE by Keras' own metrics, so both languages compute them with the same code.
@@ -116,7 +60,7 @@ persistence_scores <- function(data) {
 }
 
 
-# ---- 4. Lessons that train several models ------------------------------------------------
+# ---- 3. Lessons that train several models ------------------------------------------------
 # Mean and sample standard deviation by NumPy, as Python computes them: the same bits in both.
 mean_sd <- function(values) {
   np <- reticulate::import("numpy", convert = FALSE)

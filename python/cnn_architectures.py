@@ -203,12 +203,11 @@ def build_residual():
 # %% [markdown]
 # ## 4. Compile and fit: one fair race
 #
-# Each network from the same seed, on the same images, with the same budget: the epochs, batch
-# size, and lesson 1's compile (Adam, its learning rate following a cosine down to 0), written out
-# in full there and wrapped here in `train`. **Look for** the epoch logs, one line per network:
-# on the quick profile's 500 digits and single epoch, the networks with batch normalisation have
-# barely started (their validation accuracy may stay near chance while the normalisation's
-# running statistics settle); the full profile gives them the epochs they need.
+# Each network from the same seed, on the same images, with the same budget and lesson 1's
+# compile (Adam, its learning rate following a cosine down to 0), written out in full there and
+# wrapped here in `train`. **Look for** the epoch logs: on the quick profile's 500 digits and one
+# epoch, the networks with batch normalisation have barely started (their validation accuracy may
+# stay near chance while its running statistics settle); the full profile gives them the epochs.
 
 
 # %%

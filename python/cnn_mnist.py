@@ -159,7 +159,7 @@ print(confusion)
 
 
 # %%
-def show(ax, image, vmin=None, vmax=None):
+def show_image(ax, image, vmin=None, vmax=None):
     ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax)
     ax.set(xticks=[], yticks=[])
 
@@ -169,7 +169,7 @@ def plot_learned_filters(kernels):
     top = np.abs(kernels).max()
     fig, axes = plt.subplots(4, 8, figsize=(8, 4.4))
     for k, ax in enumerate(axes.flat):
-        show(ax, kernels[:, :, 0, k], -top, top)
+        show_image(ax, kernels[:, :, 0, k], -top, top)
     fig.suptitle("The first convolution's 32 kernels after training (Python)")
     return fig
 
@@ -179,10 +179,10 @@ def plot_feature_maps(digit, maps, n_maps=8):
     fig, axes = plt.subplots(2, n_maps + 1, figsize=(9, 2.6))
     for ax in axes.flat:
         ax.axis("off")
-    show(axes[0, 0], digit)
+    show_image(axes[0, 0], digit)
     for row, fmap in enumerate(maps):
         for k in range(n_maps):
-            show(axes[row, k + 1], fmap[0, :, :, k])
+            show_image(axes[row, k + 1], fmap[0, :, :, k])
             axes[row, k + 1].set_title(f"conv{row + 1} map {k + 1}", fontsize=6)
     fig.suptitle("One test digit after each convolution: bright = strong response (Python)", fontsize=9)
     return fig

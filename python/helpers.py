@@ -267,14 +267,6 @@ def history_lists(history):
     return {k: [float(v) for v in values] for k, values in history.history.items()}
 
 
-def training_record(config, history, model, fit_seconds, total_seconds):
-    """What every one-model lesson writes besides its own scores: the schema's common part."""
-    return {"config": config, "history": history,
-            "model": model_summary(model), "weights_sha256": weights_sha256(model),
-            "timings": {"fit_seconds": fit_seconds, "total_seconds": total_seconds},
-            "versions": versions()}
-
-
 def plain(value):
     """NumPy numbers and arrays as the plain numbers and lists JSON holds (full precision)."""
     if isinstance(value, np.ndarray):

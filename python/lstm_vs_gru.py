@@ -120,6 +120,8 @@ for kind in KINDS:
                     **workshop.regression_scores(y_test, change)})
 
 dax[0]["model"].summary()   # the SimpleRNN's; the others differ in the layer "recurrent" only
+# evaluate() gives the compiled loss and metrics on the test days: the scores above, in float32
+print(dax[0]["model"].evaluate(x_test, y_test, verbose=0, return_dict=True))
 
 # %% [markdown]
 # ## 4. The adding problem: memory is the whole task

@@ -2,66 +2,22 @@
 
 helpers.py is the plumbing (spec, command line, seeding, results files, pictures),
 and datasets.py reads shared_data/; this module
-is the machine learning that more than one lesson does the same way: compile and train a
-classifier, judge it on its test images, scale a series and score a forecast against a
-baseline. Each lesson builds its own model, because that is what the lesson teaches.
+is the machine learning that more than one lesson does the same way: count a classifier's
+mistakes, scale a series and score a forecast against a baseline. Each lesson builds, compiles
+and trains its own model, on its own page, because that is what the lesson teaches.
 """
-import math
-
 import numpy as np
 
 import helpers  # sets TensorFlow's environment, so it comes before keras
 import keras
 
 
-# ---- 1. Training: one compile for the classifiers, one loop for every model --------------
-def compile_classifier(model, config, n_train):
-    """Adam on the cross-entropy of the 10 classes, its learning rate following a cosine from
-    the spec's value down to 0 over all training steps: big steps while the model is far off,
-    small ones as it settles."""
-    n_steps = math.ceil(n_train / config["batch_size"]) * config["epochs"]
-    schedule = keras.optimizers.schedules.CosineDecay(config["learning_rate"], decay_steps=n_steps)
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=schedule),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
-
-
-def train(model, data, config):
-    """Fit on the training rows, watching the held-out validation rows after every epoch.
-    (Several devices or machines, with the loop fit hides written out: the lesson more_hardware.)"""
-    return model.fit(
-        data["x_train"], data["y_train"],
-        validation_data=(data["x_val"], data["y_val"]),
-        epochs=config["epochs"], batch_size=config["batch_size"],
-        shuffle=True, verbose=2,
-    )
-
-
-# ---- 2. Classifiers: the test images, counted ------------------------------------------
+# ---- 1. Classifiers: the test images, counted ------------------------------------------
 def confusion_matrix(truth, predicted, n_classes=10):
     """Counts of (true class, predicted class): row i is the true class i, column j the prediction j."""
     counts = np.zeros((n_classes, n_classes), dtype=int)
     np.add.at(counts, (np.asarray(truth), np.asarray(predicted)), 1)
     return counts
-
-
-def evaluate_classifier(model, data, config):
-    """Test loss and accuracy, the confusion matrix, and the first few predictions."""
-    loss, accuracy = model.evaluate(data["x_test"], data["y_test"], verbose=0)
-    probabilities = model.predict(data["x_test"], verbose=0)
-    predicted = probabilities.argmax(axis=1)   # the first of tied classes, as R's max.col(ties.method = "first")
-    first = config["n_predictions"]
-    return {
-        "test": {"loss": float(loss), "accuracy": float(accuracy),
-                 "n": int(len(data["y_test"])),
-                 "confusion_matrix": confusion_matrix(data["y_test"], predicted).tolist()},
-        "predictions": {"labels": data["y_test"][:first].tolist(),
-                        "classes": predicted[:first].tolist(),
-                        "probabilities": probabilities[:first].tolist()},
-    }
 
 
 def plot_confusion(counts, path, what="digit"):
@@ -76,7 +32,7 @@ def plot_confusion(counts, path, what="digit"):
     helpers.save_figure(fig, path)
 
 
-# ---- 3. Forecasters: scaling fitted on the training part, and the scores -----------------
+# ---- 2. Forecasters: scaling fitted on the training part, and the scores -----------------
 def scaling_layers(train_values):
     """A Normalization that learns the training part's mean and variance, and its inverse.
 
@@ -88,17 +44,6 @@ def scaling_layers(train_values):
     unscale = keras.layers.Normalization(axis=None, invert=True, name="unscale")
     unscale.adapt(train_values)
     return scale, unscale
-
-
-def compile_forecaster(model, config):
-    """Mean squared error, in the series' own units squared; Adam does not mind their scale."""
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=config["learning_rate"]),
-        loss="mse",
-        metrics=[keras.metrics.RootMeanSquaredError(name="rmse"),
-                 keras.metrics.MeanAbsoluteError(name="mae")],
-    )
-    return model
 
 
 def regression_scores(truth, predicted):
@@ -118,7 +63,7 @@ def persistence_scores(data):
     return regression_scores(data["y_test"], np.zeros(len(data["y_test"])))
 
 
-# ---- 4. Lessons that train several models ------------------------------------------------
+# ---- 3. Lessons that train several models ------------------------------------------------
 def mean_sd(values):
     """Mean and sample standard deviation by NumPy, which R calls too: the same bits in both."""
     values = np.asarray(values, dtype=np.float64)

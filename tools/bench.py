@@ -26,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 import helpers  # noqa: E402  (sets TensorFlow's environment first)
 import datasets
 from helpers import ROOT  # noqa: E402
-import cnn_mnist  # noqa: E402
+import jupytext  # noqa: E402
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
 
 
@@ -51,6 +52,21 @@ def compile_reference(model, config, n_train):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
+
+
+def lesson_model(config, n_train):
+    """The lesson's own model and compile cells (python/cnn_mnist.py, sections 2 and 3), run as they stand."""
+    cells = jupytext.read(ROOT / "python" / "cnn_mnist.py").cells
+    namespace = {"keras": keras, "layers": layers, "np": np, "settings": config, "x_train": np.empty(n_train)}
+    for heading in ("## 2. The model", "## 3. Compile"):
+        at = next(i for i, cell in enumerate(cells) if cell.cell_type == "markdown"
+                  and ("\n" + cell.source).find("\n" + heading) >= 0)
+        exec(cells[at + 1].source.replace("model.summary()", ""), namespace)
+    return namespace["model"]
+
+
+def compile_lesson(model, config, n_train):
+    return model   # compiled by its own cell in lesson_model
 
 
 def train_and_score(model, compile_model, data, config):
@@ -77,7 +93,7 @@ def compare_models(seeds):
     for seed in seeds:
         for name, build, compile_model, config in (
                 ("reference", reference_convnet, compile_reference, reference),
-                ("lesson", cnn_mnist.build_model, cnn_mnist.compile_model, lesson)):
+                ("lesson", lambda: lesson_model(lesson, len(data["y_train"])), compile_lesson, lesson)):
             helpers.seed_everything(seed, lesson["threads"])
             accuracy, seconds = train_and_score(build(), compile_model, data, config)
             scores[name].append(accuracy * 100)

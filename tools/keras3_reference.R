@@ -1,5 +1,5 @@
 # Write docs/keras3_reference.json: the argument names and defaults of every keras3 function that
-# R/keras3_subset.R provides, read from keras3's own sources (the R package, not installable here).
+# R/keras3_subset.R and R/keras3_training.R provide, read from keras3's own sources (the R package, not installable here).
 #
 #   Rscript tools/keras3_reference.R <keras3 source folder or git dir>
 #
@@ -15,7 +15,7 @@ read_source <- function(file) {
 files <- if (dir.exists(file.path(keras3, "R"))) list.files(file.path(keras3, "R"), pattern = "[.]R$") else
   sub("^R/", "", grep("^R/.*[.]R$", system2("git", c("-C", keras3, "ls-tree", "-r", "--name-only", "HEAD"), stdout = TRUE), value = TRUE))
 ours <- local({
-  code <- parse(file.path(here, "R", "keras3_subset.R"), keep.source = FALSE)
+  code <- unlist(lapply(c("keras3_subset.R", "keras3_training.R"), function(f) as.list(parse(file.path(here, "R", f), keep.source = FALSE))))
   unlist(lapply(code, function(e) if (is.call(e) && identical(e[[1]], as.name("<-")) && is.name(e[[2]]) &&
                                         is.call(e[[3]]) && identical(e[[3]][[1]], as.name("function"))) as.character(e[[2]])))
 })

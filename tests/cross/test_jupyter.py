@@ -149,3 +149,23 @@ def test_a_double_click_in_a_real_browser_opens_the_file_as_a_notebook(server, p
     title = next(line for line in (ROOT / path).read_text().splitlines() if line.startswith("# # "))[4:]
     assert title.split(":")[0] in page
     assert sum("jp-CodeCell" in w for w in widgets) >= 2
+
+
+def test_the_course_page_is_current_and_opens_rendered_with_the_lessons_in_course_order(server, tmp_path):
+    """JupyterLab's file browser sorts by name; COURSE.md, which ./workshop jupyter opens first, lists
+    every lesson in the spec's teaching order, and opens as a rendered page, not as text."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    import course_page
+    assert (ROOT / "COURSE.md").read_text() == course_page.page(), \
+        "COURSE.md is out of date: .venv/bin/python tools/course_page.py > COURSE.md"
+    page = opened_in_a_browser(server, "COURSE.md", tmp_path)
+    widgets = [set(classes.split()) for classes in ELEMENT_CLASSES.findall(page)]
+    assert any("jp-RenderedMarkdown" in w for w in widgets), "COURSE.md did not open as a rendered page"
+    assert not any("jp-FileEditor" in w for w in widgets), "COURSE.md opened in the text editor"
+    spec = json.loads((ROOT / "shared_data" / "spec.json").read_text())
+    order = [lesson for deck in spec["course"]["decks"] for lesson in deck["lessons"]]
+    # JupyterLab resolves each link to the file's /files/ address and opens it in the app on a click
+    # (its rendermime link handler), with the default viewer: a lesson file opens as a notebook.
+    where = [page.find(f"/files/{course_page.lesson_files(lesson)[0]}?") for lesson in order]
+    assert all(at > 0 for at in where) and where == sorted(where), dict(zip(order, where))

@@ -40,7 +40,8 @@ def markdown_words(path):
 
 
 def test_every_trained_lesson_is_written_top_to_bottom_in_both_languages():
-    assert LESSONS, "no lesson is written as a script and notebook yet"
+    not_yet = [lesson for lesson in SPEC["lessons"] if lesson not in LESSONS]
+    assert not not_yet, f"still in the old form (a main() the learner never sees): {not_yet}"
     halfway = [lesson for lesson in SPEC["lessons"] if is_notebook_lesson("python", lesson) != is_notebook_lesson("r", lesson)]
     assert not halfway, f"only one language is written top to bottom: {halfway}"
 
@@ -59,8 +60,11 @@ def test_the_workshops_part_is_a_prologue_and_an_epilogue(lesson, language):
         assert code[0].startswith("library(workshop)"), code[:2]
         assert code[1].startswith(f'settings <- workshop_start("{lesson}"')
         machinery = [line for line in code if re.search(r"\bworkshop_", line)]
-    # start, the data, save, compare: a handful of lines, the rest is the lesson's own
-    assert len(machinery) <= 12, machinery
+    # start, the data, save, compare: a handful of the workshop's functions, the rest is the lesson's
+    # own. (Lesson 8 also takes its text windows, n-gram yardstick and writing loop from the
+    # workshop: docs/lesson_pages.md.)
+    called = set(re.findall(r"\bworkshop[._]([a-z_]+)\(", "\n".join(machinery)))
+    assert len(called) <= (13 if lesson == "austen" else 10), sorted(called)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
