@@ -219,6 +219,105 @@ series_windows <- function(config) {
 }
 
 
+# ---- Sunspots (lesson 7): one checked column of months -----------------------------
+SUNSPOT_FILE <- "series/sunspots.csv"
+RESTORE <- "restore the file with git checkout -- shared_data"
+
+# The monthly sunspot numbers, checked: one row per month, in order, none missing.
+load_sunspots <- function(config) {
+  path <- verify_file(file.path(config$data_dir, SUNSPOT_FILE), SUNSPOT_FILE, config$data_dir)
+  fields <- utils::count.fields(path, sep = ",", quote = "\"", comment.char = "")   # per non-blank line
+  if (length(fields) < 2L) {
+    workshop_error(sprintf("%s holds %s, no data rows: %s.", path,
+                           if (length(fields) == 1L) "only a header" else "nothing", RESTORE))
+  }
+  header <- names(utils::read.csv(path, nrows = 0L, check.names = FALSE))
+  if (!identical(header, c("year", "month", "value"))) {
+    workshop_error(sprintf("%s has the columns %s, not year, month, value: %s.", path, toString(header), RESTORE))
+  }
+  bad <- which(fields[-1L] != 3L)   # read.csv would pad a short row with NA and wrap a long one: refuse both
+  if (length(bad) > 0L) {
+    workshop_error(sprintf("Data row %d of %s has %d fields, not 3: fix that row (or %s).",
+                           bad[[1L]], path, fields[[bad[[1L]] + 1L]], RESTORE))
+  }
+  table <- utils::read.csv(path, colClasses = "character", check.names = FALSE)
+  whole <- function(x) if (grepl("^[0-9]+$", trimws(x))) as.integer(x) else NULL
+  values <- numeric(nrow(table))
+  for (i in seq_along(values)) {
+    year <- whole(table$year[[i]])
+    month <- whole(table$month[[i]])
+    cell <- trimws(table$value[[i]])
+    values[[i]] <- suppressWarnings(as.numeric(cell))
+    if (!is.finite(values[[i]]) || values[[i]] < 0) {
+      workshop_error(sprintf("The sunspot series in %s has a missing, negative or non-numeric value ('%s') on data row %d: fix that row (or %s).",
+                             path, cell, i, RESTORE))
+    }
+    if (is.null(year) || is.null(month) || month < 1L || month > 12L) {
+      workshop_error(sprintf("Data row %d of %s has no valid year and month ('%s', '%s'): fix that row (or %s).",
+                             i, path, table$year[[i]], table$month[[i]], RESTORE))
+    }
+    if (i == 1L) {
+      start <- year * 12L + month - 1L   # the first month, counted in months since January of year 0
+    } else if (year * 12L + month - 1L != start + i - 1L) {
+      workshop_error(sprintf("Data row %d of %s is %d-%02d, not the month after the row before it, so a month is missing or out of order: %s.",
+                             i, path, year, month, RESTORE))
+    }
+  }
+  list(value = values, year = (start + seq_along(values) - 1L) / 12)   # 1749.0 is January 1749
+}
+
+# Refuse, in one sentence, a series too short for the spec's window or for its slices.
+check_sunspot_slices <- function(n_months, config) {
+  horizon <- config$horizon
+  s <- config$slices
+  window <- max(config$window, config$blog$window, config$ar_order)   # the longest look back
+  if (n_months < window + horizon) {
+    workshop_error(sprintf("The sunspot series has %d months, too few for a window of %d months plus the %d to predict: use a smaller window or a longer series.",
+                           n_months, window, horizon))
+  }
+  if (s$train < window + horizon || min(s$val, s$test) < horizon) {
+    workshop_error(sprintf("shared_data/spec.json cuts slices of %d, %d and %d months, too short for a window of %d and %d months ahead: use longer slices.",
+                           s$train, s$val, s$test, window, horizon))
+  }
+  need <- s$offset + (config$n_slices - 1L) * s$step + s$train + s$val + s$test
+  if (need > n_months) {
+    workshop_error(sprintf("The sunspot series has %d months, but %d slices of %d + %d + %d months, %d apart from month %d, need %d: use fewer slices in the spec or the whole series.",
+                           n_months, config$n_slices, s$train, s$val, s$test, s$step, s$offset, need))
+  }
+  invisible(NULL)
+}
+
+# The lesson's series (list(value = months, year = their dates)), read, checked, and long enough
+# for the spec's window and slices; anything else is refused in one sentence.
+sunspots <- function(config) {
+  series <- load_sunspots(config)
+  check_sunspot_slices(length(series$value), config)
+  series
+}
+
+# The sums of the lesson's scores and its least squares, by NumPy. The Python lesson writes them
+# out on its page; the R twin calls these (R's mean() and rowMeans() add in another order, and its
+# least squares differ in the last bits), so that both languages agree to the bit. A matrix goes to
+# NumPy in C order, as Python's arrays are.
+numpy_row_means <- function(x) {
+  np <- reticulate::import("numpy", convert = FALSE)
+  as.numeric(reticulate::py_to_r(np$mean(np$ascontiguousarray(x), axis = 1L)))
+}
+
+numpy_mean <- function(x) {
+  np <- reticulate::import("numpy", convert = FALSE)
+  reticulate::py_to_r(np$mean(np$ascontiguousarray(as.array(as.numeric(x)))))
+}
+
+# The least-squares coefficients of y on x and a constant, applied to x_new (NumPy's lstsq).
+numpy_least_squares <- function(x, y, x_new) {
+  np <- reticulate::import("numpy", convert = FALSE)
+  with_one <- function(x) np$ascontiguousarray(cbind(1, x))
+  coefficients <- np$linalg$lstsq(with_one(x), np$ascontiguousarray(y), rcond = NULL)[0L]
+  reticulate::py_to_r(np$matmul(with_one(x_new), coefficients))
+}
+
+
 # ---- Jane Austen's novels (the austen lessons): plain UTF-8 text, one file per book ----
 NOVELS_DIR <- "text"
 RESTORE_NOVEL <- "restore it with git checkout -- shared_data (or rerun Rscript tools/export_austen.R)"

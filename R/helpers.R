@@ -419,14 +419,14 @@ stopwatch <- function() {
   function() proc.time()[["elapsed"]] - start
 }
 
-# Run a lesson's main(); a workshop_error becomes one sentence and exit code 2.
-run_lesson <- function(main) {
-  tryCatch(main(), workshop_error = function(e) {
-    if (interactive() || identical(Sys.getenv("TESTTHAT"), "true")) stop(e)
-    message("Error: ", conditionMessage(e))
-    quit(save = "no", status = 2L)
-  })
+stop_or_exit <- function(e) {
+  if (interactive() || identical(Sys.getenv("TESTTHAT"), "true")) stop(e)
+  message("Error: ", conditionMessage(e))
+  quit(save = "no", status = 2L)
 }
+
+# Run a by-hand lesson's main(); a workshop_error becomes one sentence and exit code 2.
+run_lesson <- function(main) tryCatch(main(), workshop_error = stop_or_exit)
 
 # ---- 5b. Pictures: base graphics to files, and the learning curves every lesson draws ----
 # Draw into a PNG file. `drawing` is a block of plotting code: R evaluates an argument

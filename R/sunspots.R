@@ -1,131 +1,74 @@
-# Lesson 7: sunspots, 12 months ahead, on a rolling-origin backtest (R).
-#
-# Its twin is python/sunspots.py: the same steps, in the same order, with the same names.
-# Run it from any folder:  Rscript R/sunspots.R --profile quick
-#
-# The DAX lessons end honestly: nothing beats "tomorrow equals today" on a random walk.
-# The sunspot number is different: it rises and falls over a cycle of about 11 years,
-# so the past says something about the next year. The task is the slides' many-to-many
-# RNN with unequal lengths: the last 24 months in, the next 12 months out, all at once.
-#
-#     x(t-23)   x(t-22)          x(t)          24 monthly sunspot numbers (square roots, scaled)
-#        |         |               |
-#      [ h ] --> [ h ] --> ... --> [ h ]        a GRU reads them, one month per step
-#                                   |
-#                      Dense(12) + the mean of x(t-11..t)
-#                                   |
-#                    y(t+1) y(t+2) ... y(t+12)  twelve months at once
-#
-# The Dense layer predicts how the next 12 months depart from the last year's level:
-# with its weights at zero the network forecasts "the mean of the last 12 months"
-# (of the scaled square roots), a baseline it starts from and must improve on.
-#
-# The backtest (rolling origin): 6 slices, each 800 months of training, then 400 of
-# validation, then 600 of test, each slice 264 months (22 years) after the one before.
-# Within a slice the test always comes after the training and the validation; the
-# scaling is fitted on the training part only. Each model is tuned on the validation
-# parts only; the test parts are read once, at the end. The score of a slice is the
-# RMSE of each 12-month forecast, averaged over the slice's forecasts (the blog's measure).
-#
-# Beside the GRU, on the same slices, in the same run:
-# - persistence (the last month, 12 times) and the mean of the last 12 months;
-# - a linear autoregression: the next 12 months as a linear function of the last 24,
-#   fitted by least squares with NumPy's lstsq (Python calls the same function);
-# - the AI blog's LSTM ("Predicting Sunspot Frequency with Keras", 2018): square root,
-#   centre and scale; LSTM(128) with dropout and recurrent dropout 0.2, returning a
-#   sequence, and a time-distributed Dense(1); log-cosh loss, SGD with momentum 0.9,
-#   batches of 10, 12 months in. The blog trains for up to 100 epochs with early stopping;
-#   here it trains for the spec's blog_epochs, to fit the time budget. Its output at step
-#   i sees only the months up to i of the input window, so its forecast of the first month
-#   ahead cannot use the latest months: one reason it loses to persistence.
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: R
+#     language: R
+#     name: ir
+# ---
 
-this_file <- c(rev(unlist(lapply(sys.frames(), `[[`, "ofile"))), sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)), "R/.")[[1L]]
-source(file.path(dirname(this_file), "workshop.R"))   # the shared layer beside this file, each module in its own namespace
-keras <- import_keras()
-layers <- keras$layers
-np <- reticulate::import("numpy", convert = FALSE)   # every sum of the scores, as Python adds them
+# %% [markdown]
+# # Lesson 7: sunspots, 12 months ahead, on a rolling-origin backtest (R)
+#
+# **You will** forecast a whole year at once from the last two years of a series with a real
+# cycle, train a GRU for it with early stopping, and then judge it the honest way: on several
+# stretches of history one after the other, beside three simple baselines and a published LSTM.
+#
+# Lessons 4 and 5 ended honestly: on daily DAX changes nothing beats "tomorrow equals today". The
+# monthly sunspot number is different. It rises and falls over a cycle of about 11 years, so the
+# past says something about the next year. The task is the slides' many-to-many network with
+# unequal lengths: the last 24 months in, the next 12 months out, all at once.
+#
+# This file is a script and a notebook at once. Run it line by line in RStudio (Ctrl+Enter),
+# whole with `Rscript R/sunspots.R` (add `--profile full` for all six slices, `--help` for the
+# options), or open it in JupyterLab and run it cell by cell. It is written in keras3's
+# vocabulary; its Python twin, `python/sunspots.py`, takes the same steps in the same order, with
+# the same names, and trains the very same networks.
 
-LESSON <- "sunspots"
-SUNSPOT_FILE <- "series/sunspots.csv"
+# %%
+library(workshop)                         # the workshop's machinery (R/workshop.R) and keras3's names
+settings <- workshop_start("sunspots")    # the options, the spec's settings, one seed for R and Python
+
 MODELS <- c(gru = "GRU (this lesson)", blog = "AI blog's LSTM")
 BASELINES <- c(persistence = "persistence", mean12 = "mean of last 12", ar = "linear AR")
-RESTORE <- "restore the file with git checkout -- shared_data"
 
+# %% [markdown]
+# ## 1. The data: 3,177 months, cut into rolling slices
+#
+# `workshop_sunspots()` reads the monthly sunspot numbers from 1749 to 2013 (R's
+# `datasets::sunspot.month`) and refuses a file with a missing, negative or non-numeric month, or a
+# gap in the calendar, in one sentence. Months are counted from 0 below, as in Python.
+#
+# One split would let one lucky or unlucky cycle decide the verdict, so the lesson uses a
+# **rolling-origin backtest**: slice k trains on 800 months, validates on the next 400 and tests
+# on the 600 after those; the next slice starts 264 months (22 years) later. Within a slice the
+# test always comes after the training. The quick profile runs the first 2 slices, the full one 6.
+#
+# A **forecast origin** t is the first month to forecast: its input is the window of months
+# before t, its target the 12 months from t. A training window lies inside the training part; a
+# validation or test window's targets lie inside its part, and its inputs are the months just
+# before, known at forecast time. The networks see **square roots** (the AI blog's choice): the
+# cycles' heights differ a lot and the noise grows with the level; the root evens both out.
 
-# Step 1. The data: one checked column of months, cut into slices and windows.
-# The monthly sunspot numbers, checked: one row per month, in order, none missing.
-load_sunspots <- function(config) {
-  path <- verify_file(file.path(config$data_dir, SUNSPOT_FILE), SUNSPOT_FILE, config$data_dir)
-  fields <- utils::count.fields(path, sep = ",", quote = "\"", comment.char = "")   # per non-blank line
-  if (length(fields) < 2L) {
-    workshop_error(sprintf("%s holds %s, no data rows: %s.", path,
-                           if (length(fields) == 1L) "only a header" else "nothing", RESTORE))
-  }
-  header <- names(utils::read.csv(path, nrows = 0L, check.names = FALSE))
-  if (!identical(header, c("year", "month", "value"))) {
-    workshop_error(sprintf("%s has the columns %s, not year, month, value: %s.", path, toString(header), RESTORE))
-  }
-  bad <- which(fields[-1L] != 3L)   # read.csv would pad a short row with NA and wrap a long one: refuse both
-  if (length(bad) > 0L) {
-    workshop_error(sprintf("Data row %d of %s has %d fields, not 3: fix that row (or %s).",
-                           bad[[1L]], path, fields[[bad[[1L]] + 1L]], RESTORE))
-  }
-  table <- utils::read.csv(path, colClasses = "character", check.names = FALSE)
-  whole <- function(x) if (grepl("^[0-9]+$", trimws(x))) as.integer(x) else NULL
-  values <- numeric(nrow(table))
-  for (i in seq_along(values)) {
-    year <- whole(table$year[[i]])
-    month <- whole(table$month[[i]])
-    cell <- trimws(table$value[[i]])
-    values[[i]] <- suppressWarnings(as.numeric(cell))
-    if (!is.finite(values[[i]]) || values[[i]] < 0) {
-      workshop_error(sprintf("The sunspot series in %s has a missing, negative or non-numeric value ('%s') on data row %d: fix that row (or %s).",
-                             path, cell, i, RESTORE))
-    }
-    if (is.null(year) || is.null(month) || month < 1L || month > 12L) {
-      workshop_error(sprintf("Data row %d of %s has no valid year and month ('%s', '%s'): fix that row (or %s).",
-                             i, path, table$year[[i]], table$month[[i]], RESTORE))
-    }
-    if (i == 1L) {
-      start <- year * 12L + month - 1L   # the first month, counted in months since January of year 0
-    } else if (year * 12L + month - 1L != start + i - 1L) {
-      workshop_error(sprintf("Data row %d of %s is %d-%02d, not the month after the row before it, so a month is missing or out of order: %s.",
-                             i, path, year, month, RESTORE))
-    }
-  }
-  list(value = values, year = (start + seq_along(values) - 1L) / 12)   # 1749.0 is January 1749
-}
+# %%
+series <- workshop_sunspots(settings)   # reads shared_data/series/sunspots.csv and checks every month
+values <- series$value
+cat(sprintf("%d months, %.0f to %.0f, from %s to %s\n", length(values), series$year[[1]],
+            series$year[[length(values)]], min(values), max(values)))
 
-# Every forecast origin t from first to stop - horizon: the window before t, the horizon from t.
-# Row i holds the inputs values[t - window], ..., values[t - 1] and the targets
-# values[t], ..., values[t + horizon - 1] of origin t = first + i (months counted from 0, as in Python).
+# Every forecast origin t from first to stop - horizon: row i, t = first + i - 1, holds the window before t
+# and the horizon from t (months counted from 0, so month t is values[t + 1]).
 forecast_windows <- function(values, window, horizon, first, stop) {
-  origins <- seq.int(first, length.out = max(0L, stop - horizon - first + 1L))
-  inputs <- outer(origins, seq_len(window), function(t, k) t - window + k)    # 1-based: t - window + 1 ...
+  origins <- seq.int(first, length.out = max(0, stop - horizon - first + 1))
+  inputs <- outer(origins, seq_len(window), function(t, k) t - window + k)
   targets <- outer(origins, seq_len(horizon), function(t, k) t + k)
   list(x = matrix(values[inputs], length(origins), window),
        y = matrix(values[targets], length(origins), horizon), origins = origins)
 }
 
-# The backtest's cuts, months counted from 0: slice k trains on [a, b), validates on [b, c), tests on [c, d).
-rolling_slices <- function(n_months, config) {
-  horizon <- config$horizon
-  s <- config$slices
-  window <- max(config$window, config$blog$window, config$ar_order)   # the longest look back
-  if (n_months < window + horizon) {
-    workshop_error(sprintf("The sunspot series has %d months, too few for a window of %d months plus the %d to predict: use a smaller window or a longer series.",
-                           n_months, window, horizon))
-  }
-  if (s$train < window + horizon || min(s$val, s$test) < horizon) {
-    workshop_error(sprintf("shared_data/spec.json cuts slices of %d, %d and %d months, too short for a window of %d and %d months ahead: use longer slices.",
-                           s$train, s$val, s$test, window, horizon))
-  }
-  need <- s$offset + (config$n_slices - 1L) * s$step + s$train + s$val + s$test
-  if (need > n_months) {
-    workshop_error(sprintf("The sunspot series has %d months, but %d slices of %d + %d + %d months, %d apart from month %d, need %d: use fewer slices in the spec or the whole series.",
-                           n_months, config$n_slices, s$train, s$val, s$test, s$step, s$offset, need))
-  }
-  lapply(seq_len(config$n_slices) - 1L, function(k) {
+# Slice k trains on [a, b), validates on [b, c), tests on [c, d), months counted from 0.
+rolling_slices <- function(n_months, settings) {
+  s <- settings$slices
+  lapply(0:(settings$n_slices - 1), function(k) {
     a <- s$offset + k * s$step
     b <- a + s$train
     c <- b + s$val
@@ -133,14 +76,13 @@ rolling_slices <- function(n_months, config) {
   })
 }
 
-# One slice's windows, in square roots: training windows lie inside the training part;
-# a validation or test window's targets lie inside its part, its inputs are the months before.
+# One slice's windows, in square roots, and the training part's roots (for the scaling).
 slice_data <- function(values, cut, window, horizon) {
-  roots <- sqrt(values)   # the blog's transform: it evens out the cycles' very different heights
-  starts <- list(train = cut$train[[1L]] + window, val = cut$val[[1L]], test = cut$test[[1L]])
-  data <- list(train_roots = as.array(roots[(cut$train[[1L]] + 1L):cut$train[[2L]]]))
+  roots <- sqrt(values)
+  starts <- list(train = cut$train[[1]] + window, val = cut$val[[1]], test = cut$test[[1]])
+  data <- list(train_roots = as.array(roots[(cut$train[[1]] + 1):cut$train[[2]]]))
   for (part in names(starts)) {
-    windows <- forecast_windows(roots, window, horizon, starts[[part]], cut[[part]][[2L]])
+    windows <- forecast_windows(roots, window, horizon, starts[[part]], cut[[part]][[2]])
     data[[paste0("x_", part)]] <- windows$x
     data[[paste0("y_", part)]] <- windows$y
     data[[paste0("origin_", part)]] <- windows$origins
@@ -148,160 +90,238 @@ slice_data <- function(values, cut, window, horizon) {
   data
 }
 
+cuts <- rolling_slices(length(values), settings)
+for (k in seq_along(cuts)) cat(sprintf("slice %d: months (%s) train, (%s) validate, (%s) test\n", k,
+                                      toString(cuts[[k]]$train), toString(cuts[[k]]$val), toString(cuts[[k]]$test)))
+data <- slice_data(values, cuts[[1]], settings$window, settings$horizon)
+str(lapply(data[c("x_train", "y_train", "x_val", "x_test")], dim))
 
-# Step 2. The models, built on each slice's scaling: square roots in, scaled by the
-# training part's mean and standard deviation; the models forecast in those units.
-# One assignment per layer, in Python's order: layers draw their initial weights in turn.
-build_model <- function(scale, config) {
-  window <- as.integer(config$window)
-  inputs <- keras$Input(shape = list(window), name = "months")
-  x <- scale(inputs)
-  x <- layers$Reshape(c(window, 1L), name = "one_month_per_step")(x)
-  last_year <- layers$Cropping1D(c(window - 12L, 0L), name = "last_12_months")(x)
-  level <- layers$GlobalAveragePooling1D(name = "their_mean")(last_year)
-  h <- layers$GRU(as.integer(config$units), name = "recurrent")(x)                    # the state after the last month
-  departure <- layers$Dense(as.integer(config$horizon), name = "next_12_months")(h)  # 12 outputs at once
-  outputs <- layers$Add(name = "level_plus_departure")(list(departure, level))
-  keras$Model(inputs, outputs, name = "gru")
+# %% [markdown]
+# ## 2. The model: a GRU that forecasts the departure from the last year's mean
+#
+# ```
+# x(t-23)   x(t-22)          x(t-1)      24 monthly numbers (square roots, scaled)
+#    |         |               |
+#  [ h ] --> [ h ] --> ... --> [ h ]      a GRU reads them, one month per step
+#                               |
+#                  Dense(12) + the mean of the last 12 inputs
+#                               |
+#                 y(t) y(t+1) ... y(t+11)  twelve months at once
+# ```
+#
+# One Dense layer writes all 12 months from the GRU's last state, so no forecast is fed back in
+# as if it were data. It learns how the next year **departs from the last year's level**: with its
+# weights at zero the network forecasts the mean of the last 12 months, and training must improve
+# on that. The scaling lives inside the model, in a normalization layer adapted on the slice's
+# training roots only; the targets go through the same layer, so the model forecasts scaled roots.
+#
+# Beside it, the AI blog's LSTM ("Predicting Sunspot Frequency with Keras", 2018), rebuilt to the
+# letter: LSTM(128) with dropout 0.2, returning a sequence, and a time-distributed Dense(1), with
+# 12 months in. The seed is set again before every model, so each starts the same way in R and
+# Python, whatever ran before it.
+
+# %%
+scaling_layers <- function(train_roots) {
+  scale <- layer_normalization(axis = NULL, name = "scale")   # one mean and one variance
+  scale |> adapt(train_roots)                                  # the training part only
+  unscale <- layer_normalization(axis = NULL, invert = TRUE, name = "unscale")
+  unscale |> adapt(train_roots)
+  list(scale = scale, unscale = unscale)
 }
 
-build_blog_model <- function(scale, config) {
-  blog <- config$blog
-  inputs <- keras$Input(shape = list(as.integer(blog$window)), name = "months")
-  x <- scale(inputs)
-  x <- layers$Reshape(c(as.integer(blog$window), 1L), name = "one_month_per_step")(x)
-  x <- layers$LSTM(as.integer(blog$units), dropout = blog$dropout, recurrent_dropout = blog$recurrent_dropout,
-                   return_sequences = TRUE, name = "recurrent")(x)                   # one output per input step
-  x <- layers$TimeDistributed(layers$Dense(1L), name = "time_distributed")(x)
-  outputs <- layers$Flatten(name = "next_12_months")(x)
-  keras$Model(inputs, outputs, name = "ai_blog_lstm")
+build_model <- function(scale, settings) {
+  window <- settings$window
+  inputs <- keras_input(shape = window, name = "months")
+  x <- inputs |> scale() |> layer_reshape(c(window, 1), name = "one_month_per_step")
+  level <- x |>
+    layer_cropping_1d(c(window - 12, 0), name = "last_12_months") |>
+    layer_global_average_pooling_1d(name = "their_mean")
+  departure <- x |>
+    layer_gru(units = settings$units, name = "recurrent") |>              # the state after the last month
+    layer_dense(units = settings$horizon, name = "next_12_months")       # 12 outputs at once
+  outputs <- layer_add(list(departure, level), name = "level_plus_departure")
+  keras_model(inputs, outputs, name = "gru")
 }
 
-compile_model <- function(model, config) {
-  model$compile(optimizer = keras$optimizers$Adam(learning_rate = config$learning_rate), loss = "mse")
-  model
+build_blog_model <- function(scale, settings) {
+  blog <- settings$blog
+  inputs <- keras_input(shape = blog$window, name = "months")
+  outputs <- inputs |>
+    scale() |>
+    layer_reshape(c(blog$window, 1), name = "one_month_per_step") |>
+    layer_lstm(units = blog$units, dropout = blog$dropout, recurrent_dropout = blog$recurrent_dropout,
+               return_sequences = TRUE, name = "recurrent") |>                 # one output per input step
+    layer_time_distributed(layer_dense(units = 1), name = "time_distributed") |>
+    layer_flatten(name = "next_12_months")
+  keras_model(inputs, outputs, name = "ai_blog_lstm")
 }
 
-compile_blog_model <- function(model, config) {
-  blog <- config$blog
-  model$compile(optimizer = keras$optimizers$SGD(learning_rate = blog$learning_rate, momentum = blog$momentum),
-                loss = blog$loss)
-  model
+set_random_seed(settings$seed)
+scaling <- scaling_layers(data$train_roots)
+scale <- scaling$scale
+unscale <- scaling$unscale
+model <- build_model(scale, settings)
+summary(model)
+
+# %% [markdown]
+# **Look at** the parameters: the GRU holds 3(h(h + 1) + 2h), the Dense layer 12(h + 1); the
+# crop, the mean and the addition hold none.
+#
+# ## 3. Compile: Adam for the GRU, the blog's SGD for its LSTM
+#
+# The GRU minimises the mean squared error of the scaled roots with Adam. The blog's LSTM keeps
+# its own choice: the log-cosh loss and SGD with momentum 0.9.
+
+# %%
+compile_model <- function(model, settings) {
+  model |> compile(optimizer = optimizer_adam(learning_rate = settings$learning_rate), loss = "mse")
 }
 
-
-# Step 3. Train on one slice, the targets scaled as the inputs are. Early stopping
-# watches the validation part; the GRU keeps the weights of its best epoch there.
-fit_slice <- function(model, data, scale, fit) {
-  early_stopping <- keras$callbacks$EarlyStopping(monitor = "val_loss", patience = as.integer(fit$patience),
-                                                  restore_best_weights = fit$restore_best)
-  history <- model$fit(data$x_train, scale(data$y_train)$numpy(),
-                       validation_data = list(data$x_val, scale(data$y_val)$numpy()),
-                       epochs = as.integer(fit$epochs), batch_size = as.integer(fit$batch_size),
-                       shuffle = TRUE, verbose = 2L, callbacks = list(early_stopping))
-  history_lists(history)
+compile_blog_model <- function(model, settings) {
+  blog <- settings$blog
+  model |> compile(optimizer = optimizer_sgd(learning_rate = blog$learning_rate, momentum = blog$momentum),
+                   loss = blog$loss)
 }
 
-# The test forecasts in sunspot numbers: unscale, clip at 0, square (float64 from here on).
+model <- compile_model(model, settings)
+
+# %% [markdown]
+# ## 4. Fit, with early stopping, on the first slice
+#
+# `callback_early_stopping()` watches the validation loss after every epoch and stops when it has
+# not improved for `patience` epochs; the GRU then goes back to the weights of its best epoch. This
+# is the one place the validation months act on the model. The blog's LSTM stops early too but
+# keeps its last weights, and trains for the spec's `blog_epochs` (the blog: up to 100) to fit the
+# time budget. **Look for** the epoch where the validation loss stops falling.
+
+# %%
+fit_slice <- function(model, data, scale, options) {
+  early_stopping <- callback_early_stopping(monitor = "val_loss", patience = options$patience,
+                                            restore_best_weights = options$restore_best)
+  model |> fit(data$x_train, scale(data$y_train)$numpy(),
+               validation_data = list(data$x_val, scale(data$y_val)$numpy()),
+               epochs = options$epochs, batch_size = options$batch_size, shuffle = TRUE, verbose = 2,
+               callbacks = list(early_stopping))
+}
+
+gru_fit <- list(epochs = settings$epochs, batch_size = settings$batch_size, patience = settings$patience, restore_best = TRUE)
+blog <- settings$blog
+blog_fit <- list(epochs = settings$blog_epochs, batch_size = blog$batch_size, patience = blog$patience, restore_best = FALSE)
+history <- fit_slice(model, data, scale, gru_fit)
+cat(sprintf("%d epochs; the best validation loss %.4f\n", length(history$metrics$loss),
+            min(history$metrics$val_loss)))
+
+# %% [markdown]
+# ## 5. Evaluate on the first slice's test years
+#
+# `evaluate()` scores the test windows with the compiled loss, in scaled roots: compare it with
+# the validation loss above. A test loss far above it would say the test years are unlike the ones
+# the model was tuned on, as the higher cycles of the later slices are.
+
+# %%
+test_loss <- model |> evaluate(data$x_test, scale(data$y_test)$numpy(), verbose = 0)
+cat(sprintf("test loss %.4f (scaled roots squared)\n", test_loss$loss))
+
+# %% [markdown]
+# ## 6. Predict, and set the forecasts beside the baselines
+#
+# `predict()` gives scaled roots; `unscale` turns them into roots, which are clipped at 0 and
+# squared back into sunspot numbers. The score of a slice is the blog's: the RMSE of each 12-month
+# forecast, averaged over the slice's forecasts, one from every month of its test part.
+#
+# The yardsticks, on the same test origins: **persistence** (the last month, 12 times), **the
+# last year's mean** (12 times), and a **linear autoregression**: the next 12 months as a linear
+# function of the last 24 (and a constant), fitted on the training part by least squares. NumPy
+# does every sum and the least squares, in both languages, so that R and Python agree to the bit:
+# R's own `mean()` and `rowMeans()` add in another order, so R takes them from the workshop.
+
+# %%
+# The test forecasts in sunspot numbers: unscale, clip at 0, square.
 forecast <- function(model, data, unscale) {
-  roots <- unscale(model$predict(data$x_test, verbose = 0L))$numpy()
+  roots <- unscale(model |> predict(data$x_test, verbose = 0))$numpy()
   pmax(roots, 0)^2
 }
 
-
-# Step 4. The yardsticks, and the score: NumPy does every sum, in both languages,
-# so that R and Python add in the same order and agree to the bit.
 # The RMSE of each 12-month forecast, averaged over the forecasts.
-forecast_rmse <- function(actual, forecasts) {
-  error <- np$subtract(np$ascontiguousarray(forecasts), np$ascontiguousarray(actual))
-  reticulate::py_to_r(np$mean(np$sqrt(np$mean(np$square(error), axis = 1L))))
-}
+forecast_rmse <- function(actual, forecasts) workshop_mean(sqrt(workshop_row_means((forecasts - actual)^2)))
 
 # Persistence, the mean of the last 12 months, and the linear AR, on the test origins.
-baselines <- function(values, cut, config) {
-  horizon <- as.integer(config$horizon)
-  order <- as.integer(config$ar_order)
-  recent <- forecast_windows(values, 12L, horizon, cut$test[[1L]], cut$test[[2L]])
-  fit <- forecast_windows(values, order, horizon, cut$train[[1L]] + order, cut$train[[2L]])
-  test_x <- forecast_windows(values, order, horizon, cut$test[[1L]], cut$test[[2L]])$x
-  with_one <- function(x) np$ascontiguousarray(cbind(1, x))   # NumPy's C order, as Python's arrays
-  coefficients <- np$linalg$lstsq(with_one(fit$x), np$ascontiguousarray(fit$y), rcond = NULL)[0L]
-  level <- reticulate::py_to_r(np$mean(np$ascontiguousarray(recent$x), axis = 1L))
-  n <- nrow(recent$x)
-  list(forecasts = list(persistence = matrix(recent$x[, 12L], n, horizon),
-                        mean12 = matrix(level, n, horizon),
-                        ar = reticulate::py_to_r(np$matmul(with_one(test_x), coefficients))),
+baselines <- function(values, cut, settings) {
+  horizon <- settings$horizon
+  order <- settings$ar_order
+  recent <- forecast_windows(values, 12, horizon, cut$test[[1]], cut$test[[2]])
+  fit <- forecast_windows(values, order, horizon, cut$train[[1]] + order, cut$train[[2]])
+  test_x <- forecast_windows(values, order, horizon, cut$test[[1]], cut$test[[2]])$x
+  list(forecasts = list(persistence = matrix(recent$x[, 12], nrow(recent$x), horizon),
+                        mean12 = matrix(workshop_row_means(recent$x), nrow(recent$x), horizon),
+                        ar = workshop_least_squares(fit$x, fit$y, test_x)),
        actual = recent$y)
 }
 
+yardsticks <- baselines(values, cuts[[1]], settings)
+forecasts <- yardsticks$forecasts
+actual <- yardsticks$actual
+forecasts$gru <- forecast(model, data, unscale)
+for (name in names(forecasts)) cat(sprintf("slice 1, %-12s RMSE %6.2f\n", name, forecast_rmse(actual, forecasts[[name]])))
 
-# Step 5. The backtest: every slice, every model and baseline, one after the other.
-backtest <- function(series, config) {
+# %% [markdown]
+# ## 7. The backtest: every slice, every model and baseline
+#
+# `backtest()` repeats sections 2 to 6 on every slice, for the GRU and for the blog's LSTM: the
+# windows, the seed, the scaling adapted on that slice's training part, build, compile, fit with
+# early stopping, predict. Each model is tuned on the validation parts only; the test parts are
+# read once. The first slice's GRU is trained again, and comes out bit for bit the one above.
+
+# %%
+backtest <- function(series, settings) {
   values <- series$value
-  cuts <- rolling_slices(length(values), config)
   runs <- list()
+  plans <- list(gru = list(build = build_model, compile = compile_model, window = settings$window, fit = gru_fit),
+                blog = list(build = build_blog_model, compile = compile_blog_model, window = blog$window, fit = blog_fit))
+  cuts <- rolling_slices(length(values), settings)
   for (k in seq_along(cuts)) {
     cut <- cuts[[k]]
-    yardsticks <- baselines(values, cut, config)
-    run <- list(slice = k, cut = cut, models = list(), history = list(),
+    yardsticks <- baselines(values, cut, settings)
+    run <- list(slice = k, cut = cut, models = list(), history = list(), seconds = list(),
                 forecasts = yardsticks$forecasts, actual = yardsticks$actual)
-    blog <- config$blog
-    plans <- list(
-      gru = list(build = build_model, compile = compile_model, window = config$window,
-                 fit = list(epochs = config$epochs, batch_size = config$batch_size, patience = config$patience,
-                            restore_best = TRUE)),
-      blog = list(build = build_blog_model, compile = compile_blog_model, window = blog$window,
-                  fit = list(epochs = config$blog_epochs, batch_size = blog$batch_size, patience = blog$patience,
-                             restore_best = FALSE)))   # the blog stops early too, but keeps its last weights
     for (name in names(plans)) {
       plan <- plans[[name]]
-      data <- slice_data(values, cut, plan$window, config$horizon)
-      seed_everything(config$seed, config$threads)
-      with(distribution_strategy(config)$scope(), {   # one device, or a copy on each (--distribute)
-        scaling <- scaling_layers(data$train_roots)   # adapted on the training part only
-        model <- plan$build(scaling$scale, config) |> plan$compile(config)
-      })
-      clock <- stopwatch()
-      run$history[[name]] <- fit_slice(model, data, scaling$scale, plan$fit)
-      run[[paste0(name, "_seconds")]] <- clock()
+      data <- slice_data(values, cut, plan$window, settings$horizon)
+      set_random_seed(settings$seed)   # again before every model
+      scaling <- scaling_layers(data$train_roots)
+      model <- plan$build(scaling$scale, settings) |> plan$compile(settings)
+      run$seconds[[name]] <- system.time(history <- fit_slice(model, data, scaling$scale, plan$fit))[["elapsed"]]
+      run$history[[name]] <- lapply(history$metrics, I)
       run$models[[name]] <- model
       run$forecasts[[name]] <- forecast(model, data, scaling$unscale)
     }
     run$rmse <- lapply(run$forecasts, function(f) forecast_rmse(run$actual, f))
-    test <- cut$test
-    run$origin <- series$year[(test[[1L]] + 1L):(test[[2L]] - config$horizon + 1L)]
-    run$years <- as.integer(floor(series$year[c(test[[1L]] + 1L, test[[2L]])]))
+    run$origin <- series$year[(cut$test[[1]] + 1):(cut$test[[2]] - settings$horizon + 1)]
+    run$years <- as.integer(floor(series$year[c(cut$test[[1]] + 1, cut$test[[2]])]))
     runs[[k]] <- run
   }
   runs
 }
 
-
-# Step 6. One results file for every slice, model and baseline.
-collect <- function(runs, config) {
-  first <- seq_len(config$n_predictions)
+collect <- function(runs, settings) {
+  first <- seq_len(settings$n_predictions)
   history <- list()
-  test <- list()
-  baseline <- list()
-  for (run in runs) {
-    for (name in names(MODELS)) {
-      for (metric in names(run$history[[name]])) {   # loss and val_loss
-        history[[sprintf("%s_slice%d_%s", name, run$slice, metric)]] <- run$history[[name]][[metric]]
-      }
-    }
+  for (run in runs) for (name in names(MODELS)) for (metric in names(run$history[[name]])) {   # loss and val_loss
+    history[[sprintf("%s_slice%d_%s", name, run$slice, metric)]] <- run$history[[name]][[metric]]
   }
-  summarise <- function(section, names) {
+  summarise <- function(names) {
+    section <- list()
     for (name in names) {
       per_slice <- vapply(runs, function(run) run$rmse[[name]], 0)
-      stats <- mean_sd(per_slice)
+      stats <- workshop_mean_sd(per_slice)
       section[[paste0(name, "_rmse")]] <- I(per_slice)
       section[[paste0(name, "_rmse_mean")]] <- stats$mean
       section[paste0(name, "_rmse_sd")] <- list(stats$sd)   # NULL (one slice) stays, as Python's None
     }
     section
   }
-  test <- summarise(test, names(MODELS))
-  baseline <- summarise(baseline, names(BASELINES))
+  test <- summarise(names(MODELS))
+  baseline <- summarise(names(BASELINES))
   gru <- test$gru_rmse_mean
   persistence <- baseline$persistence_rmse_mean
   test$gru_skill_vs_persistence <- 1 - gru / persistence   # 0.15 or more: the issue's target
@@ -309,29 +329,26 @@ collect <- function(runs, config) {
   test$gru_beats_blog <- gru < test$blog_rmse_mean
   test$gru_beats_ar <- gru < baseline$ar_rmse_mean
   test$gru_slices_better_than_ar <- sum(vapply(runs, function(run) run$rmse$gru < run$rmse$ar, TRUE))
-  test$n_forecasts <- I(vapply(runs, function(run) nrow(run$actual), 0L))
+  test$n_forecasts <- I(vapply(runs, function(run) nrow(run$actual), integer(1)))
   test$test_years <- lapply(runs, function(run) I(run$years))
-  one <- runs[[1L]]
+  one <- runs[[1]]
   predictions <- list(origin_year = I(one$origin[first]), actual = one$actual[first, , drop = FALSE])
-  for (name in c(names(MODELS), names(BASELINES))) {
-    predictions[[name]] <- one$forecasts[[name]][first, , drop = FALSE]
-  }
+  for (name in c(names(MODELS), names(BASELINES))) predictions[[name]] <- one$forecasts[[name]][first, , drop = FALSE]
   list(history = history, test = test, baseline = baseline, predictions = predictions)
 }
 
-summary_table <- function(results, config) {
+summary_table <- function(results) {
   test <- results$test
   base <- results$baseline
-  years <- paste(vapply(test$test_years, function(y) formatC(sprintf("%d-%4d", y[[1L]], y[[2L]]), width = 11L), ""),
+  years <- paste(vapply(test$test_years, function(y) formatC(sprintf("%d-%4d", y[[1]], y[[2]]), width = 11), ""),
                  collapse = "")
   lines <- sprintf("%-20s%s  mean +- sd of the RMSE of 12-month forecasts", "test years", years)
   for (name in c(names(MODELS), names(BASELINES))) {
     section <- if (name %in% names(MODELS)) test else base
-    label <- c(MODELS, BASELINES)[[name]]
     sd <- section[[paste0(name, "_rmse_sd")]]
     per_slice <- paste(sprintf("%11.2f", section[[paste0(name, "_rmse")]]), collapse = "")
-    lines <- c(lines, sprintf("%-20s%s  %.2f%s", label, per_slice, section[[paste0(name, "_rmse_mean")]],
-                              if (is.null(sd)) "" else sprintf(" +- %.2f", sd)))
+    lines <- c(lines, sprintf("%-20s%s  %.2f%s", c(MODELS, BASELINES)[[name]], per_slice,
+                              section[[paste0(name, "_rmse_mean")]], if (is.null(sd)) "" else sprintf(" +- %.2f", sd)))
   }
   lines <- c(lines, sprintf(paste(
     "The GRU's mean RMSE is %.1f%% below persistence's (the target is 15%%), %s the AI blog LSTM's;",
@@ -341,77 +358,88 @@ summary_table <- function(results, config) {
   paste(lines, collapse = "\n")
 }
 
+runs <- backtest(series, settings)
+results <- collect(runs, settings)
+cat(summary_table(results), "\n")
+cat("the first slice's GRU forecasts as above:", identical(runs[[1]]$forecasts$gru, forecasts$gru), "\n")
 
-# Step 7. Pictures: one slice's forecasts against the months that came, and every slice's scores.
-plot_fan <- function(run, series, config, path, every = 6L) {
-  test <- (run$cut$test[[1L]] + 1L):run$cut$test[[2L]]
+# %% [markdown]
+# ## 8. Look at the forecasts, and at every slice's scores
+#
+# Top: the last slice's test years, with a 12-month forecast drawn from every 6th month, for each
+# network. **Look for** the start of each coloured line: the GRU's starts near the last month's
+# level and bends with the cycle; the blog's LSTM starts low and lags. Its output at step i has
+# read only the first i months of its window, so its forecast of the next month never sees the
+# latest month, the one persistence uses. Bottom: every slice's RMSE, for every model and baseline.
+
+# %%
+plot_fan <- function(run, series, settings, every = 6) {
+  test <- (run$cut$test[[1]] + 1):run$cut$test[[2]]
   colours <- c(gru = "steelblue", blog = "darkorange")
-  save_figure(path, 1100L, 650L, {
-    graphics::par(mfrow = c(2L, 1L), mar = c(4, 4, 2.5, 1))
-    for (name in names(MODELS)) {
-      plot(series$year[test], series$value[test], type = "l", lwd = 0.8, xlab = "year", ylab = "sunspot number",
-           main = sprintf("Slice %d: %s, RMSE %.1f (R)", run$slice, MODELS[[name]], run$rmse[[name]]))
-      for (i in seq(1L, nrow(run$actual), by = every)) {
-        months <- series$year[test[[i]] + seq_len(config$horizon) - 1L]
-        graphics::lines(months, run$forecasts[[name]][i, ], col = colours[[name]])
-      }
-      graphics::legend("topleft", c("actual months", sprintf("%s, from every %dth month", MODELS[[name]], every)),
-                       col = c("black", colours[[name]]), lty = 1L, bty = "n")
+  par(mfrow = c(2, 1), mar = c(4, 4, 2.5, 1))
+  for (name in names(MODELS)) {
+    plot(series$year[test], series$value[test], type = "l", lwd = 0.8, xlab = "year", ylab = "sunspot number",
+         main = sprintf("Slice %d: %s, RMSE %.1f (R)", run$slice, MODELS[[name]], run$rmse[[name]]))
+    for (i in seq(1, nrow(run$actual), by = every)) {   # a forecast's 12 months, from origin i
+      lines(series$year[test[[i]] + seq_len(settings$horizon) - 1], run$forecasts[[name]][i, ], col = colours[[name]])
     }
-  })
+    legend("topleft", c("actual months", sprintf("%s, from every %dth month", MODELS[[name]], every)),
+           col = c("black", colours[[name]]), lty = 1, bty = "n")
+  }
 }
 
-plot_slice_rmse <- function(results, path) {
-  test <- results$test
-  base <- results$baseline
-  labels <- vapply(test$test_years, function(y) sprintf("%d-%d", y[[1L]], y[[2L]]), "")
-  styles <- list(gru = list("steelblue", 16L, 1L), blog = list("darkorange", 15L, 1L),   # colour, point, line
-                 ar = list("forestgreen", 17L, 2L), persistence = list("black", 4L, 3L), mean12 = list("grey50", 18L, 3L))
-  section <- function(name) if (name %in% names(MODELS)) test else base
+plot_slice_rmse <- function(results) {
+  labels <- vapply(results$test$test_years, function(y) sprintf("%d-%d", y[[1]], y[[2]]), "")
+  styles <- list(gru = list("steelblue", 16, 1), blog = list("darkorange", 15, 1),   # colour, point, line
+                 ar = list("forestgreen", 17, 2), persistence = list("black", 4, 3), mean12 = list("grey50", 18, 3))
+  section <- function(name) if (name %in% names(MODELS)) results$test else results$baseline
   scores <- lapply(names(styles), function(name) section(name)[[paste0(name, "_rmse")]])
   means <- vapply(names(styles), function(name) section(name)[[paste0(name, "_rmse_mean")]], 0)
-  save_figure(path, 900L, 450L, {
-    span <- range(unlist(scores))
-    plot(NULL, xlim = c(1, length(labels)), ylim = span + c(0, 0.4 * diff(span)), xaxt = "n",   # room for the legend
-         xlab = "test years of the slice", ylab = "RMSE of 12-month forecasts",
-         main = "Every slice, every model and baseline (R)")
-    graphics::axis(1L, at = seq_along(labels), labels = labels)
-    for (k in seq_along(styles)) {
-      graphics::lines(seq_along(labels), scores[[k]], type = "o", col = styles[[k]][[1L]], pch = styles[[k]][[2L]],
-                      lty = styles[[k]][[3L]])
-    }
-    names_all <- c(MODELS, BASELINES)[names(styles)]
-    graphics::legend("topleft", sprintf("%s (mean %.1f)", names_all, means), bty = "n", cex = 0.8,
-                     col = vapply(styles, `[[`, "", 1L), pch = vapply(styles, `[[`, 0L, 2L),
-                     lty = vapply(styles, `[[`, 0L, 3L))
-  })
+  span <- range(unlist(scores))
+  par(mfrow = c(1, 1), mar = c(5.1, 4.1, 4.1, 2.1))   # R's default margins
+  plot(NULL, xlim = c(1, length(labels)), ylim = span + c(0, 0.4 * diff(span)), xaxt = "n",   # room for the legend
+       xlab = "test years of the slice", ylab = "RMSE of 12-month forecasts",
+       main = "Every slice, every model and baseline (R)")
+  axis(1, at = seq_along(labels), labels = labels)
+  for (k in seq_along(styles)) lines(seq_along(labels), scores[[k]], type = "o", col = styles[[k]][[1]],
+                                     pch = styles[[k]][[2]], lty = styles[[k]][[3]])
+  legend("topleft", sprintf("%s (mean %.1f)", c(MODELS, BASELINES)[names(styles)], means), bty = "n", cex = 0.8,
+         col = vapply(styles, `[[`, "", 1), pch = vapply(styles, `[[`, 0, 2), lty = vapply(styles, `[[`, 0, 3))
 }
 
+options(repr.plot.width = 11, repr.plot.height = 6.5)   # the notebook's picture size, in inches
+plot_fan(runs[[length(runs)]], series, settings)
+options(repr.plot.width = 9, repr.plot.height = 4.5)
+plot_slice_rmse(results)
 
-main <- function(args = commandArgs(trailingOnly = TRUE)) {
-  clock <- stopwatch()
-  config <- parse_cli(LESSON, args)
-  series <- load_sunspots(config)
-  fit_clock <- stopwatch()
-  runs <- backtest(series, config)
-  fit_seconds <- fit_clock()
-  results <- collect(runs, config)
-  cat(summary_table(results, config), "\n")
-  models <- unlist(lapply(runs, function(run) unname(run$models[names(MODELS)])), recursive = FALSE)
-  seconds <- lapply(names(MODELS), function(name) sum(vapply(runs, `[[`, 0, paste0(name, "_seconds"))))
-  path <- write_results(config, c(
-    list(lesson = LESSON, config = config), results,
-    list(model = models_summary(unname(runs[[1L]]$models[names(MODELS)])),
-         weights_sha256 = do.call(weights_sha256, models),
-         timings = c(list(fit_seconds = fit_seconds, total_seconds = clock()),
-                     stats::setNames(seconds, paste0(names(MODELS), "_fit_seconds"))),
-         versions = versions())
-  ), plots = list(
-    forecast_fan.png = function(p) plot_fan(runs[[length(runs)]], series, config, p),
-    slice_rmse.png = function(p) plot_slice_rmse(results, p)
-  ))
-  cat("Results:", path, "\n")
-}
+# %% [markdown]
+# ## What to take away
+#
+# - Many-to-many with unequal lengths needs no decoder: read the whole window, then write all 12
+#   months from the last state, as a departure from the last year's level.
+# - Judge a forecaster on several slices of history, tuned on validation parts only, with the
+#   scaling adapted on each training part only, and beside the simplest models that use the same
+#   inputs: here the linear autoregression is the one to beat, not persistence.
+# - How the outputs are wired matters as much as the layer: the blog's LSTM loses to persistence
+#   because its first forecast never sees the latest month.
+#
+# ## The workshop's part: save the results, compare with Python
+#
+# `workshop_save()` writes everything above to `outputs/r/sunspots/results.json` with its
+# pictures: the summary of the first slice's two models, and one checksum of the weights of every
+# model the backtest trained. The Python twin writes the same file under `outputs/python/`, and
+# `./workshop compare sunspots` (or the last cell) sets the two side by side, value by value.
 
+# %%
+models <- unlist(lapply(runs, function(run) unname(run$models[names(MODELS)])), recursive = FALSE)
+workshop_save(c(results, list(
+  model = workshop_models_summary(unname(runs[[1]]$models[names(MODELS)])),
+  weights_sha256 = do.call(workshop_weights_sha256, models)
+)), timings = lapply(c(gru_fit_seconds = "gru", blog_fit_seconds = "blog"),
+                     function(name) sum(vapply(runs, function(run) run$seconds[[name]], 0))), plots = list(
+  forecast_fan.png = list(function() plot_fan(runs[[length(runs)]], series, settings), width = 1100, height = 650),
+  slice_rmse.png = list(function() plot_slice_rmse(results), width = 900, height = 450)
+))
 
-if (sys.nframe() == 0L) run_lesson(main)
+# %%
+workshop_compare()   # optional: once Python has run this lesson too

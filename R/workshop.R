@@ -28,13 +28,14 @@
 #   austen_words        lesson 9's novels as word passages, names masked, and naive Bayes
 #   austen_ngram        lesson 8's n-gram yardsticks: a unigram and Kneser-Ney
 #   austen_chars        lesson 8's novels as characters, windows, scores, writing, embedding view
-#   keras3_subset       keras3's names over Python's Keras: layer_dense(), fit(), plot(history) ...
+#   keras3_subset       keras3's names over Python's Keras: keras_model_sequential(), layer_dense() ...
+#   keras3_training     and compile(), fit(), evaluate(), predict(), plot(history)
 # Loading touches no Python: reticulate starts only when a lesson starts or builds a model.
 local({
   sourced <- unlist(lapply(sys.frames(), function(frame) frame$ofile))
   here <- if (length(sourced) > 0L) dirname(normalizePath(sourced[[length(sourced)]])) else normalizePath("R")
   modules <- c("helpers", "distribute", "datasets", "steps", "foundations_common", "austen_words", "austen_ngram", "austen_chars",
-               "keras3_subset")
+               "keras3_subset", "keras3_training")
   loaded <- paste0("workshop:", modules)
   # Sourcing a second lesson in the same session reuses the modules; a module file from
   # another workshop folder replaces them.
@@ -132,6 +133,16 @@ workshop_mean_sd <- function(values) mean_sd(values)
 workshop_persistence_scores <- function(data) persistence_scores(data)
 workshop_regression_scores <- function(truth, predicted) regression_scores(truth, predicted)
 workshop_plot_confusion <- function(counts, path, what = "digit") plot_confusion(counts, path, what)
+
+# sunspots: the checked monthly series (R/datasets.R); the NumPy sums and least squares that keep
+# the R twin's scores bit for bit the Python twin's; and, for a lesson that trains more models than
+# its results summarise, the summary of several models and the checksum of all weights.
+workshop_sunspots <- function(settings) sunspots(settings)
+workshop_row_means <- function(x) numpy_row_means(x)
+workshop_mean <- function(x) numpy_mean(x)
+workshop_least_squares <- function(x, y, x_new) numpy_least_squares(x, y, x_new)
+workshop_models_summary <- function(models) models_summary(models)
+workshop_weights_sha256 <- function(...) weights_sha256(...)
 
 # more_hardware: the multiworker strategy with a bounded wait for the other workers, and its one
 # replica step, which R takes from Python (python/distribute.py): TensorFlow runs it in its own threads.

@@ -8,6 +8,7 @@ the data reach Keras as the integers or doubles both languages read the same way
 import csv
 import gzip
 import hashlib
+import re
 import struct
 from pathlib import Path
 
@@ -197,6 +198,91 @@ def series_windows(config):
         data["next_" + part] = prices[start + window + 1:stop + 1]  # the close on the target day
         data["day_" + part] = np.arange(start + window + 1, stop + 1) + 1  # target day, counted from 1
     return data
+
+
+# ---- Sunspots (lesson 7): one checked column of months -----------------------------
+SUNSPOT_FILE = "series/sunspots.csv"
+RESTORE = "restore the file with git checkout -- shared_data"
+
+
+def load_sunspots(config):
+    """The monthly sunspot numbers, checked: one row per month, in order, none missing."""
+    path = verify_file(Path(config["data_dir"]) / SUNSPOT_FILE, SUNSPOT_FILE, config["data_dir"])
+    with open(path, newline="") as f:
+        rows = [row for row in csv.reader(f) if row]   # blank lines skipped, as R's read.csv does
+    if len(rows) < 2:
+        raise WorkshopError(f"{path} holds {'only a header' if rows else 'nothing'}, no data rows: {RESTORE}.")
+    header, *rows = rows
+    if header != ["year", "month", "value"]:
+        raise WorkshopError(f"{path} has the columns {', '.join(header)}, not year, month, value: {RESTORE}.")
+    for i, row in enumerate(rows):   # a field too many or too few would shift the values read
+        if len(row) != 3:
+            raise WorkshopError(f"Data row {i + 1} of {path} has {len(row)} fields, not 3: "
+                                f"fix that row (or {RESTORE}).")
+    values = np.zeros(len(rows))
+    for i, row in enumerate(rows):
+        year, month = (int(x) if re.fullmatch(r"[0-9]+", x.strip()) else None for x in row[:2])
+        cell = row[2].strip()
+        try:
+            values[i] = float(cell)
+        except ValueError:
+            values[i] = np.nan
+        if not np.isfinite(values[i]) or values[i] < 0:
+            raise WorkshopError(f"The sunspot series in {path} has a missing, negative or non-numeric value "
+                                f"('{cell}') on data row {i + 1}: fix that row (or {RESTORE}).")
+        if year is None or month is None or not 1 <= month <= 12:
+            raise WorkshopError(f"Data row {i + 1} of {path} has no valid year and month "
+                                f"('{row[0]}', '{row[1]}'): fix that row (or {RESTORE}).")
+        if i == 0:
+            start = year * 12 + month - 1   # the first month, counted in months since January of year 0
+        elif year * 12 + month - 1 != start + i:
+            raise WorkshopError(f"Data row {i + 1} of {path} is {year}-{month:02d}, not the month after the row "
+                                f"before it, so a month is missing or out of order: {RESTORE}.")
+    return {"value": values, "year": (start + np.arange(len(values))) / 12}   # 1749.0 is January 1749
+
+
+def check_sunspot_slices(n_months, config):
+    """Refuse, in one sentence, a series too short for the spec's window or for its slices."""
+    horizon, s = config["horizon"], config["slices"]
+    window = max(config["window"], config["blog"]["window"], config["ar_order"])   # the longest look back
+    if n_months < window + horizon:
+        raise WorkshopError(f"The sunspot series has {n_months} months, too few for a window of {window} months "
+                            f"plus the {horizon} to predict: use a smaller window or a longer series.")
+    if s["train"] < window + horizon or min(s["val"], s["test"]) < horizon:
+        raise WorkshopError(f"shared_data/spec.json cuts slices of {s['train']}, {s['val']} and {s['test']} months, "
+                            f"too short for a window of {window} and {horizon} months ahead: use longer slices.")
+    need = s["offset"] + (config["n_slices"] - 1) * s["step"] + s["train"] + s["val"] + s["test"]
+    if need > n_months:
+        raise WorkshopError(f"The sunspot series has {n_months} months, but {config['n_slices']} slices of "
+                            f"{s['train']} + {s['val']} + {s['test']} months, {s['step']} apart from month "
+                            f"{s['offset']}, need {need}: "
+                            f"use fewer slices in the spec or the whole series.")
+
+
+def sunspots(config):
+    """The lesson's series ({"value": months, "year": their dates}), read, checked, and long enough
+    for the spec's window and slices; anything else is refused in one sentence."""
+    series = load_sunspots(config)
+    check_sunspot_slices(len(series["value"]), config)
+    return series
+
+
+# The sums of the lesson's scores and its least squares, by NumPy. The Python lesson writes them
+# out on its page; the R twin calls these (R's mean() and rowMeans() add in another order, and its
+# least squares differ in the last bits), so that both languages agree to the bit.
+def numpy_row_means(x):
+    return np.mean(np.ascontiguousarray(x, dtype=np.float64), axis=1)
+
+
+def numpy_mean(x):
+    return float(np.mean(np.ascontiguousarray(x, dtype=np.float64)))
+
+
+def numpy_least_squares(x, y, x_new):
+    """The least-squares coefficients of y on x and a constant, applied to x_new (NumPy's lstsq)."""
+    with_one = lambda x: np.ascontiguousarray(np.column_stack([np.ones(len(x)), x]))  # noqa: E731
+    coefficients = np.linalg.lstsq(with_one(x), np.ascontiguousarray(y), rcond=None)[0]
+    return np.matmul(with_one(x_new), np.ascontiguousarray(coefficients))
 
 
 # ---- Jane Austen's novels (the austen lessons): plain UTF-8 text, one file per book ----

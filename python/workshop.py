@@ -39,6 +39,14 @@ from helpers import WorkshopError  # noqa: E402,F401  (lessons raise it for a ba
 from datasets import read_novel, series_windows, load_series, verify_file  # noqa: E402,F401
 from steps import (confusion_matrix, mean_sd, persistence_scores, plot_confusion,  # noqa: E402,F401
                    regression_scores)
+# sunspots: the checked monthly series (python/datasets.py); NumPy's sums and least squares, which
+# the R twin calls to agree with Python to the bit; and, for a lesson that trains more models than
+# its results summarise, the summary of several models and the checksum of all weights.
+from datasets import sunspots  # noqa: E402,F401
+from datasets import (numpy_least_squares as least_squares, numpy_mean as mean,  # noqa: E402,F401
+                      numpy_row_means as row_means)
+from steps import models_summary  # noqa: E402,F401
+from helpers import weights_sha256  # noqa: E402,F401
 # austen_books: the six novels as words (names masked and as written), one condition's vocabulary
 # and passages as integer arrays, and naive Bayes, the yardstick (python/austen_words.py).
 from austen_words import book_passages, naive_bayes, naive_bayes_scores, read_books  # noqa: E402,F401

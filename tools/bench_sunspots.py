@@ -21,6 +21,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,54 +98,74 @@ def same_bits(py, r):
         else f"DIFFERENT in {', '.join(differ)}"
 
 
-def in_process(change):
-    """The lesson's backtest in this process, with the full profile changed by change(config)."""
-    import helpers
-    import sunspots
-    config = helpers.lesson_config("sunspots", "full", out=tempfile.mkdtemp())
-    change(config)
-    with contextlib.redirect_stdout(io.StringIO()):   # Keras' epoch lines
-        series = sunspots.load_sunspots(config)
-        runs = sunspots.backtest(series, config)
-    return sunspots.collect(runs, config)
+def with_spec(outputs, name, change):
+    """The Python lesson in a workshop of its own whose spec's sunspots entry is changed by change(entry):
+    python/ and R/ copied, shared_data linked file by file beside the edited spec.json."""
+    tree = Path(outputs) / "trees" / name
+    for part in ("python", "R"):
+        shutil.copytree(ROOT / part, tree / part, ignore=shutil.ignore_patterns("__pycache__"))
+    (tree / "shared_data").mkdir()
+    for entry in (ROOT / "shared_data").iterdir():
+        if entry.name != "spec.json":
+            (tree / "shared_data" / entry.name).symlink_to(entry)
+    spec = json.loads((ROOT / "shared_data" / "spec.json").read_text())
+    change(spec["lessons"]["sunspots"])
+    (tree / "shared_data" / "spec.json").write_text(json.dumps(spec, indent=2))
+    (tree / ".venv").symlink_to(ROOT / ".venv")
+    out = Path(outputs) / "python" / name
+    done = subprocess.run([sys.executable, str(tree / "python" / "sunspots.py"), "--profile", "full", "--out", str(out)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"  failed (exit {done.returncode}):\n{done.stderr[-2000:]}", flush=True)
+        return None
+    return json.loads((out / "results.json").read_text())
+
+
+def lesson_definitions():
+    """The lesson's own functions (python/sunspots.py's definitions, not its top-level steps, which train)."""
+    import keras  # noqa: F401  (before the definitions, so that they see the real Keras)
+    sys.path.insert(0, str(ROOT))
+    from exercises.checks.base import definitions_of
+    return definitions_of(ROOT / "python" / "sunspots.py")
 
 
 def blog_longer(epochs):
     """The AI blog's LSTM alone, on the lesson's six slices, scored after the lesson's blog_epochs
     and after every 10 epochs up to epochs (training on from where it was, as one longer fit would)."""
+    import datasets
     import helpers
-    import steps
-    import sunspots
+    import keras
+    lesson = lesson_definitions()
     config = helpers.lesson_config("sunspots", "full")
-    series = sunspots.load_sunspots(config)
-    values, blog = series["value"], config["blog"]
+    values, blog = datasets.sunspots(config)["value"], config["blog"]
     scores = {}
-    for cut in sunspots.rolling_slices(len(values), config):
-        data = sunspots.slice_data(values, cut, blog["window"], config["horizon"])
-        _, actual = sunspots.baselines(values, cut, config)
-        helpers.seed_everything(config["seed"], config["threads"])
-        scale, unscale = steps.scaling_layers(data["train_roots"])
-        model = sunspots.compile_blog_model(sunspots.build_blog_model(scale, config), config)
+    for cut in lesson.rolling_slices(len(values), config):
+        data = lesson.slice_data(values, cut, blog["window"], config["horizon"])
+        _, actual = lesson.baselines(values, cut, config)
+        keras.utils.set_random_seed(config["seed"])
+        scale, unscale = lesson.scaling_layers(data["train_roots"])
+        model = lesson.compile_blog_model(lesson.build_blog_model(scale, config), config)
         marks = sorted({config["blog_epochs"], *range(10, epochs + 1, 10)})
         for before, done in zip([0, *marks], marks):
             with contextlib.redirect_stdout(io.StringIO()):
-                sunspots.fit_slice(model, data, scale, {"epochs": done - before, "batch_size": blog["batch_size"],
-                                                        "patience": blog["patience"], "restore_best": False})
-            scores.setdefault(done, []).append(sunspots.forecast_rmse(actual, sunspots.forecast(model, data, unscale)))
+                lesson.fit_slice(model, data, scale, {"epochs": done - before, "batch_size": blog["batch_size"],
+                                                      "patience": blog["patience"], "restore_best": False})
+            scores.setdefault(done, []).append(lesson.forecast_rmse(actual, lesson.forecast(model, data, unscale)))
     return scores
 
 
 def blog_protocol_persistence():
     """Persistence as the blog scores it: windows of 12 + 12 months inside each test part only."""
+    import datasets
     import helpers
-    import sunspots
+    lesson = lesson_definitions()
     config = helpers.lesson_config("sunspots", "full")
-    values = sunspots.load_sunspots(config)["value"]
+    values = datasets.sunspots(config)["value"]
     scores = []
-    for cut in sunspots.rolling_slices(len(values), config):
+    for cut in lesson.rolling_slices(len(values), config):
         c, d = cut["test"]
-        recent, actual, _ = sunspots.forecast_windows(values, 12, 12, c + 12, d)
-        scores.append(sunspots.forecast_rmse(actual, np.repeat(recent[:, -1:], 12, axis=1)))
+        recent, actual, _ = lesson.forecast_windows(values, 12, 12, c + 12, d)
+        scores.append(lesson.forecast_rmse(actual, np.repeat(recent[:, -1:], 12, axis=1)))
     return scores
 
 
@@ -181,8 +202,10 @@ def main(argv=None):
             print("\n".join(table(res, "    ") + verdicts(res, "    ")))
     print("  A second set of 5 slices, 132 months later (seed 42):")
     start = time.perf_counter()
-    shifted = in_process(lambda config: (config["slices"].update(offset=132), config.update(n_slices=5)))
-    print("\n".join(table(shifted, "    ") + verdicts(shifted, "    ")))
+    shifted = with_spec(outputs, "shifted", lambda entry: (entry["slices"].update(offset=132),
+                                                           entry["profiles"]["full"].update(n_slices=5)))
+    if shifted is not None:
+        print("\n".join(table(shifted, "    ") + verdicts(shifted, "    ")))
     print(f"    ({time.perf_counter() - start:.0f} s, {load()})")
 
     print("\n4. The AI blog's LSTM trained longer (seed 42, the lesson's slices), test RMSE after the lesson's "

@@ -1,16 +1,33 @@
 # Sunspots: the reader, the slices, the windows, the baselines and the models, against values
 # worked out by hand; mirrors tests/python/test_sunspots.py.
-sunspots <- load_lesson("sunspots")
+#
+# The lesson file is a script and a notebook at once (sourcing it would train), so its functions are
+# taken from its own definitions: its top-level `name <- function(...)` and UPPER_CASE constants,
+# evaluated here as they stand. The checked reader lives in the shared layer (R/datasets.R,
+# workshop_sunspots()).
+lesson_path <- file.path(ROOT, "R", "sunspots.R")
+lesson_definitions <- function(path) {
+  env <- new.env(parent = globalenv())
+  for (expr in parse(path, keep.source = FALSE)) {
+    assigned <- is.call(expr) && identical(expr[[1L]], as.name("<-")) && is.name(expr[[2L]])
+    if (assigned && ((is.call(expr[[3L]]) && identical(expr[[3L]][[1L]], as.name("function"))) ||
+                     grepl("^[A-Z][A-Z0-9_]*$", as.character(expr[[2L]])))) {
+      eval(expr, env)
+    }
+  }
+  env
+}
+sunspots <- lesson_definitions(lesson_path)
 
 sunspot_config <- function(data_dir = NULL, profile = "full") lesson_config("sunspots", profile, data_dir = data_dir)
 
 # Replace the sunspot CSV in a copy of shared_data; the copy's manifest gets its new checksum.
 write_months <- function(data_dir, rows) {
-  path <- file.path(data_dir, sunspots$SUNSPOT_FILE)
+  path <- file.path(data_dir, SUNSPOT_FILE)
   writeLines(c('"year","month","value"', rows), path)
   manifest <- file.path(data_dir, "MANIFEST.sha256")
-  kept <- grep(paste0(" ", sunspots$SUNSPOT_FILE, "$"), readLines(manifest), value = TRUE, invert = TRUE)
-  writeLines(c(kept, paste0(digest::digest(file = path, algo = "sha256"), "  ", sunspots$SUNSPOT_FILE)), manifest)
+  kept <- grep(paste0(" ", SUNSPOT_FILE, "$"), readLines(manifest), value = TRUE, invert = TRUE)
+  writeLines(c(kept, paste0(digest::digest(file = path, algo = "sha256"), "  ", SUNSPOT_FILE)), manifest)
 }
 
 months <- function(n, value = function(i) sprintf("%d.5", i)) {
@@ -19,7 +36,7 @@ months <- function(n, value = function(i) sprintf("%d.5", i)) {
 }
 
 test_that("the reader gives the shipped months", {
-  series <- sunspots$load_sunspots(sunspot_config())
+  series <- load_sunspots(sunspot_config())
   expect_length(series$value, 3177L)
   expect_identical(series$value[1:3], c(58, 62.6, 70))
   expect_identical(series$value[[3177L]], 37)
@@ -42,8 +59,8 @@ test_that("the reader names each bad month", {
   for (case in cases) {
     data_dir <- copy_shared_data()
     write_months(data_dir, case[[1L]])
-    message <- if (grepl("%s", case[[2L]], fixed = TRUE)) sprintf(case[[2L]], file.path(data_dir, sunspots$SUNSPOT_FILE)) else case[[2L]]
-    expect_error(sunspots$load_sunspots(sunspot_config(data_dir)), message, fixed = TRUE, class = "workshop_error")
+    message <- if (grepl("%s", case[[2L]], fixed = TRUE)) sprintf(case[[2L]], file.path(data_dir, SUNSPOT_FILE)) else case[[2L]]
+    expect_error(load_sunspots(sunspot_config(data_dir)), message, fixed = TRUE, class = "workshop_error")
   }
 })
 
@@ -93,12 +110,12 @@ test_that("each part predicts only its own months", {
 })
 
 test_that("the normaliser sees only the training part", {
-  values <- sunspots$load_sunspots(sunspot_config())$value
+  values <- load_sunspots(sunspot_config())$value
   cut <- sunspots$rolling_slices(3177L, sunspot_config())[[1L]]
   changed <- values
   changed[-seq_len(cut$val[[1L]])] <- changed[-seq_len(cut$val[[1L]])] * 100   # validation, test and later
   adapted <- lapply(list(values, changed), function(v) {
-    scaling_layers(sunspots$slice_data(v, cut, 24L, 12L)$train_roots)$scale$get_weights()
+    sunspots$scaling_layers(sunspots$slice_data(v, cut, 24L, 12L)$train_roots)$scale$get_weights()
   })
   expect_identical(adapted[[1L]], adapted[[2L]])
   roots <- sqrt(values[1:800])
@@ -127,7 +144,7 @@ test_that("the baselines on a straight line", {
 
 test_that("the models read 24 or 12 months and forecast 12", {
   config <- sunspot_config()
-  scale <- scaling_layers(as.array(1:100 + 0))$scale
+  scale <- sunspots$scaling_layers(as.array(1:100 + 0))$scale
   gru <- sunspots$build_model(scale, config)
   blog <- sunspots$build_blog_model(scale, config)
   shape <- function(tensor) vapply(tensor$shape, function(d) if (is.null(d)) NA_integer_ else as.integer(d), 0L)
@@ -140,7 +157,7 @@ test_that("the models read 24 or 12 months and forecast 12", {
 })
 
 test_that("with a silent dense layer the GRU forecasts the last year's mean", {
-  scaling <- scaling_layers(as.array(1:100 + 0))
+  scaling <- sunspots$scaling_layers(as.array(1:100 + 0))
   model <- sunspots$build_model(scaling$scale, sunspot_config())
   dense <- model$get_layer("next_12_months")
   dense$set_weights(lapply(dense$get_weights(), function(w) w * 0))
@@ -150,10 +167,43 @@ test_that("with a silent dense layer the GRU forecasts the last year's mean", {
 })
 
 test_that("too short a series is refused in one sentence", {
-  expect_error(sunspots$rolling_slices(30L, sunspot_config()),
+  expect_error(check_sunspot_slices(30L, sunspot_config()),
                "^The sunspot series has 30 months, too few for a window of 24 months plus the 12 to predict: use a smaller window or a longer series\\.$",
                class = "workshop_error")
-  expect_error(sunspots$rolling_slices(1000L, sunspot_config()),
+  expect_error(check_sunspot_slices(1000L, sunspot_config()),
                "has 1000 months, but 6 slices of 800 + 400 + 600 months, 264 apart from month 0, need 3120: use fewer slices",
                fixed = TRUE, class = "workshop_error")
+  config <- sunspot_config()
+  config$slices$val <- 11L
+  expect_error(check_sunspot_slices(3177L, config),
+               "^shared_data/spec.json cuts slices of 800, 11 and 600 months, too short for a window of 24 and 12 months ahead: use longer slices\\.$",
+               class = "workshop_error")
+})
+
+test_that("the lesson's reader checks the file and the slices", {
+  series <- workshop_sunspots(sunspot_config())
+  expect_identical(series, load_sunspots(sunspot_config()))
+  data_dir <- copy_shared_data()
+  write_months(data_dir, months(1000L))
+  expect_length(load_sunspots(sunspot_config(data_dir))$value, 1000L)   # a good file, but
+  expect_error(workshop_sunspots(sunspot_config(data_dir)), "has 1000 months, but 6 slices",   # too short for 6 slices
+               fixed = TRUE, class = "workshop_error")
+})
+
+test_that("the NumPy sums and least squares give R the Python twin's numbers", {
+  x <- rbind(c(0.5, 0.25, 0.75), c(1, 2, 4))             # row by row, not column by column
+  expect_identical(workshop_row_means(x), c(0.5, 7 / 3))
+  expect_identical(workshop_mean(c(1, 2, 4)), 7 / 3)
+  fit_x <- cbind(1:6 + 0)
+  expect_equal(workshop_least_squares(fit_x, cbind(2 * fit_x + 1), cbind(c(10, 20))), cbind(c(21, 41)), tolerance = 1e-12)
+})
+
+test_that("the lesson file is the notebook, in keras3's vocabulary", {
+  text <- readLines(lesson_path)
+  expect_identical(text[1:2], c("# ---", "# jupyter:"))
+  expect_false(any(grepl("^main <- function", text)))
+  expect_false(file.exists(file.path(ROOT, "notebooks", "sunspots.R")))
+  calls <- all.names(as.call(c(as.name("{"), as.list(parse(lesson_path, keep.source = FALSE)))))
+  expect_true(all(c("keras_input", "keras_model", "layer_gru", "layer_lstm", "layer_time_distributed", "layer_add",
+                    "callback_early_stopping", "compile", "fit", "evaluate", "predict", "set_random_seed") %in% calls))
 })

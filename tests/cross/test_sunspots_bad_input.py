@@ -1,6 +1,7 @@
 """Bad sunspot data at the command line, in both languages: one plain sentence, exit code 2,
-and an earlier results.json left as it was. The cases share one process per language
-(conftest.refuse_all)."""
+and an earlier results.json left as it was. The lesson's first step, workshop.sunspots(settings)
+(R: workshop_sunspots(settings)), refuses them before any model is built. The cases share one
+process per language (conftest.refuse_all)."""
 import pytest
 
 from conftest import assert_refused, broken_data, refuse_all, reseal
@@ -35,6 +36,9 @@ CASES = {
                             "non-numeric value ('lots') on data row 10: fix that row"),
     "shorter than a window plus the horizon": (
         with_lines(months(30)), "The sunspot series has 30 months, too few for a window of 24 months plus the 12 to predict"),
+    "too short for the spec's slices": (
+        with_lines(months(1000)), "The sunspot series has 1000 months, but 2 slices of 800 + 400 + 600 months, "
+                                  "264 apart from month 0, need 2064: use fewer slices in the spec or the whole series."),
     "a checksum mismatch": (with_lines(months(3177), seal=False), "does not match its checksum in the manifest"),
     "a missing file": (without_the_file, "The data file {csv} is missing: run ./workshop setup"),
 }

@@ -1,15 +1,39 @@
 """Sunspots: the reader, the slices, the windows, the baselines and the models, against values
-worked out by hand. tests/R/test-sunspots.R mirrors it."""
+worked out by hand. tests/R/test-sunspots.R mirrors it.
+
+The lesson file is a script and a notebook at once (importing it would train), so its functions
+are taken from its own definitions: its imports, functions and UPPER_CASE constants, run here as
+they stand. The checked reader lives in the shared layer (datasets.py, workshop.sunspots)."""
+import ast
 import hashlib
 import math
+import types
 
 import numpy as np
 import pytest
 
+import datasets
 import helpers
-import steps
-import sunspots as lesson
 from helpers import WorkshopError
+
+PATH = helpers.ROOT / "python" / "sunspots.py"
+
+
+def definitions(path):
+    """A lesson file's imports (not the workshop's), functions and UPPER_CASE constants, as a module."""
+    tree = ast.parse(path.read_text())
+    keep = [node for node in tree.body
+            if isinstance(node, ast.FunctionDef)
+            or (isinstance(node, (ast.Import, ast.ImportFrom)) and "workshop" not in
+                [getattr(node, "module", None), *(alias.name for alias in node.names)])
+            or (isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets))]
+    module = types.ModuleType(path.stem)
+    exec(compile(ast.Module(body=keep, type_ignores=[]), str(path), "exec"), module.__dict__)
+    return module
+
+
+lesson = definitions(PATH)
+SUNSPOT_FILE = datasets.SUNSPOT_FILE
 
 
 def config_for(data_dir=None, profile="full", **changes):
@@ -20,12 +44,12 @@ def config_for(data_dir=None, profile="full", **changes):
 
 def write_months(data_dir, rows):
     """Replace the sunspot CSV in a copy of shared_data; the copy's manifest gets its new checksum."""
-    path = data_dir / lesson.SUNSPOT_FILE
+    path = data_dir / SUNSPOT_FILE
     path.write_text("\n".join(['"year","month","value"', *rows]) + "\n")
     manifest = data_dir / "MANIFEST.sha256"
-    kept = [line for line in manifest.read_text().splitlines() if not line.endswith(" " + lesson.SUNSPOT_FILE)]
+    kept = [line for line in manifest.read_text().splitlines() if not line.endswith(" " + SUNSPOT_FILE)]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    manifest.write_text("\n".join([*kept, f"{digest}  {lesson.SUNSPOT_FILE}"]) + "\n")
+    manifest.write_text("\n".join([*kept, f"{digest}  {SUNSPOT_FILE}"]) + "\n")
 
 
 def months(n, first_year=1749, value=lambda i: f"{i}.5"):
@@ -33,7 +57,7 @@ def months(n, first_year=1749, value=lambda i: f"{i}.5"):
 
 
 def test_the_reader_gives_the_shipped_months():
-    series = lesson.load_sunspots(config_for())
+    series = datasets.load_sunspots(config_for())
     assert len(series["value"]) == 3177 and series["value"].dtype == np.float64
     assert series["value"][:3].tolist() == [58.0, 62.6, 70.0] and series["value"][-1] == 37.0
     assert series["year"][0] == 1749.0 and series["year"][12] == 1750.0
@@ -54,8 +78,8 @@ def test_the_reader_gives_the_shipped_months():
 def test_the_reader_names_each_bad_month(data_copy, rows, message):
     write_months(data_copy, rows)
     with pytest.raises(WorkshopError) as caught:
-        lesson.load_sunspots(config_for(data_copy))
-    assert message.format(csv=data_copy / lesson.SUNSPOT_FILE) in str(caught.value)
+        datasets.load_sunspots(config_for(data_copy))
+    assert message.format(csv=data_copy / SUNSPOT_FILE) in str(caught.value)
 
 
 def test_forecast_windows_by_hand():
@@ -98,13 +122,13 @@ def test_each_part_predicts_only_its_own_months():
 
 
 def test_the_normaliser_sees_only_the_training_part():
-    series = lesson.load_sunspots(config_for())
+    series = datasets.load_sunspots(config_for())
     cut = lesson.rolling_slices(3177, config_for())[0]
     changed = series["value"].copy()
     changed[cut["val"][0]:] *= 100                     # validation, test and later months
     adapted = []
     for values in (series["value"], changed):
-        scale, unscale = steps.scaling_layers(lesson.slice_data(values, cut, 24, 12)["train_roots"])
+        scale, unscale = lesson.scaling_layers(lesson.slice_data(values, cut, 24, 12)["train_roots"])
         adapted.append([w.tolist() for w in scale.get_weights()])
     assert adapted[0] == adapted[1]
     mean, variance = adapted[0][:2]
@@ -134,7 +158,7 @@ def test_the_baselines_on_a_straight_line():
 
 def test_the_models_read_24_or_12_months_and_forecast_12():
     config = config_for()
-    scale, _ = steps.scaling_layers(np.arange(1.0, 101.0))
+    scale, _ = lesson.scaling_layers(np.arange(1.0, 101.0))
     gru = lesson.build_model(scale, config)
     blog = lesson.build_blog_model(scale, config)
     assert tuple(gru.input.shape) == (None, 24) and tuple(gru.output.shape) == (None, 12)
@@ -148,7 +172,7 @@ def test_the_models_read_24_or_12_months_and_forecast_12():
 
 def test_with_a_silent_dense_layer_the_gru_forecasts_the_last_years_mean():
     config = config_for()
-    scale, _ = steps.scaling_layers(np.arange(1.0, 101.0))
+    scale, _ = lesson.scaling_layers(np.arange(1.0, 101.0))
     model = lesson.build_model(scale, config)
     dense = model.get_layer("next_12_months")
     dense.set_weights([np.zeros_like(w) for w in dense.get_weights()])
@@ -169,7 +193,45 @@ def test_the_spec_rebuilds_the_blogs_configuration():
 def test_too_short_a_series_is_refused_in_one_sentence():
     with pytest.raises(WorkshopError, match=r"^The sunspot series has 30 months, too few for a window of 24 months "
                                             r"plus the 12 to predict: use a smaller window or a longer series\.$"):
-        lesson.rolling_slices(30, config_for())
+        datasets.check_sunspot_slices(30, config_for())
     with pytest.raises(WorkshopError, match=r"has 1000 months, but 6 slices of 800 \+ 400 \+ 600 months, 264 apart from month 0, "
                                             r"need 3120: use fewer slices"):
-        lesson.rolling_slices(1000, config_for())
+        datasets.check_sunspot_slices(1000, config_for())
+    config = config_for()
+    config["slices"] = {**config["slices"], "val": 11}
+    with pytest.raises(WorkshopError, match=r"^shared_data/spec.json cuts slices of 800, 11 and 600 months, too short "
+                                            r"for a window of 24 and 12 months ahead: use longer slices\.$"):
+        datasets.check_sunspot_slices(3177, config)
+
+
+def test_the_lessons_reader_checks_the_file_and_the_slices(data_copy):
+    series = datasets.sunspots(config_for())          # what workshop.sunspots(settings) gives the lesson
+    assert np.array_equal(series["value"], datasets.load_sunspots(config_for())["value"])
+    write_months(data_copy, months(1000))
+    assert len(datasets.load_sunspots(config_for(data_copy))["value"]) == 1000   # a good file, but
+    with pytest.raises(WorkshopError, match=r"has 1000 months, but 6 slices"):     # too short for 6 slices
+        datasets.sunspots(config_for(data_copy))
+
+
+def test_the_numpy_sums_the_r_twin_calls_give_the_pages_numbers():
+    """R's forecast_rmse and baselines call datasets' NumPy helpers (workshop_row_means, workshop_mean,
+    workshop_least_squares); composed as R composes them, they give the Python page's bits."""
+    rng = np.random.default_rng(7)
+    values = np.round(rng.gamma(2.0, 40.0, size=400), 1)
+    cut = {"train": (0, 200), "val": (200, 260), "test": (260, 400)}
+    forecasts, actual = lesson.baselines(values, cut, {"horizon": 12, "ar_order": 24})
+    for f in forecasts.values():
+        as_r = datasets.numpy_mean(np.sqrt(datasets.numpy_row_means(np.square(f - actual))))
+        assert as_r == lesson.forecast_rmse(actual, f)
+    recent, _, _ = lesson.forecast_windows(values, 12, 12, 260, 400)
+    assert np.array_equal(np.repeat(datasets.numpy_row_means(recent)[:, None], 12, axis=1), forecasts["mean12"])
+    x_fit, y_fit, _ = lesson.forecast_windows(values, 24, 12, 24, 200)
+    x_test, _, _ = lesson.forecast_windows(values, 24, 12, 260, 400)
+    assert np.array_equal(datasets.numpy_least_squares(x_fit, y_fit, x_test), forecasts["ar"])
+
+
+def test_the_lesson_file_is_the_notebook():
+    text = PATH.read_text()
+    assert text.startswith("# ---\n# jupyter:") and "\ndef main(" not in text
+    assert not (helpers.ROOT / "notebooks" / "sunspots.py").exists()
+    assert not (helpers.ROOT / "notebooks" / "sunspots.R").exists()
