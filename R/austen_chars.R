@@ -16,7 +16,7 @@
 # file touches no Python), in the same memory order as Python's.
 delayedAssign("np", reticulate::import("numpy", convert = FALSE))
 delayedAssign("tf", reticulate::import("tensorflow", convert = FALSE))
-py <- function(x) reticulate::py_to_r(x)
+delayedAssign("py", reticulate::py_to_r)
 
 LESSON <- "austen"
 TEXT_DIR <- NOVELS_DIR

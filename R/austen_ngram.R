@@ -6,7 +6,7 @@
 # and Python get the same bits. Nothing here touches TensorFlow. It needs the shared layer
 # (R/workshop.R, for workshop_error) and reticulate pointed at the workshop's Python first.
 delayedAssign("np", reticulate::import("numpy", convert = FALSE))   # at first use: loading this file touches neither Python nor reticulate
-py <- function(x) reticulate::py_to_r(x)
+delayedAssign("py", reticulate::py_to_r)
 
 INT64_LIMIT <- 2^63
 

@@ -258,15 +258,6 @@ draw_plot <- function(draw, path) {
   })
 }
 
-# Several models' summaries as one: each layer named model/layer, totals added.
-models_summary <- function(models) {
-  layers <- unlist(lapply(models, function(model) lapply(model_summary(model)$layers, function(layer) {
-    layer$name <- paste0(model$name, "/", layer$name)
-    layer
-  })), recursive = FALSE)
-  list(layers = layers, total_params = sum(vapply(layers, function(layer) layer$params, 0L)))
-}
-
 # This lesson's results beside the other language's, value by value (tools/compare.py), once both
 # have run: a notebook's optional last step. A script leaves it to ./workshop run.
 workshop_compare <- function() {

@@ -24,10 +24,11 @@ import sys
 # A Python without the workshop's packages (python3 instead of .venv/bin/python) gets one sentence.
 _MISSING = [name for name in ("numpy", "keras", "tensorflow") if importlib.util.find_spec(name) is None]
 if _MISSING:
+    _root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     _lesson = os.path.relpath(sys.argv[0]) if sys.argv and sys.argv[0].endswith(".py") else "python/<lesson>.py"
     print(f"Error: this Python ({sys.executable}) lacks the workshop's packages ({', '.join(_MISSING)}): "
-          f"run the lesson with the workshop's own, .venv/bin/python {_lesson} (./workshop setup makes it).",
-          file=sys.stderr)
+          f"run the lesson with the workshop's own, {os.path.relpath(os.path.join(_root, '.venv', 'bin', 'python'))} "
+          f"{_lesson} (./workshop setup makes it).", file=sys.stderr)
     raise SystemExit(2)
 
 import helpers  # noqa: E402  (sets TensorFlow's environment before anything imports it)
@@ -207,7 +208,7 @@ def save(results, model=None, history=None, models=None, plots=None, timings=Non
         record["history"] = history if isinstance(history, dict) else helpers.history_lists(history)
     if models:
         record["model"] = (helpers.model_summary(models[0]) if len(models) == 1
-                           else _models_summary(models))
+                           else models_summary(models))
         record["weights_sha256"] = helpers.weights_sha256(*models)
     record["timings"] = {"fit_seconds": sum(RUN["fits"]), **(timings or {}),
                          "total_seconds": RUN["clock"]()}
@@ -236,13 +237,6 @@ def _takes_path(draw):
         return len(inspect.signature(draw).parameters) > 0
     except (TypeError, ValueError):
         return True
-
-
-def _models_summary(models):
-    """Several models' summaries as one: each layer named model/layer, totals added."""
-    layers = [{**layer, "name": f"{model.name}/{layer['name']}"}
-              for model in models for layer in helpers.model_summary(model)["layers"]]
-    return {"layers": layers, "total_params": sum(layer["params"] for layer in layers)}
 
 
 def compare():

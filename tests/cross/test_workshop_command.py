@@ -173,3 +173,28 @@ def test_the_readme_lesson_table_follows_the_course_order():
     rows = [re.match(r"\| *[\w.]+ *\| *`?(\w+)`?", line) for line in README.splitlines() if line.startswith("|")]
     listed = [row.group(1) for row in rows if row and row.group(1) in order]
     assert listed == order, "README.md's lesson table must list spec.json's course.decks lessons, in order"
+
+
+# ---- a lesson started with the wrong Python ------------------------------------------------------
+@pytest.mark.parametrize("where", ["root", "elsewhere"])
+def test_a_python_without_the_workshops_packages_is_told_which_python_to_use(where, tmp_path):
+    """`python3 python/cnn_mnist.py` with a Python that lacks Keras: one sentence naming the workshop's
+    own Python by a path that works from where the learner stands, exit 2, nothing written."""
+    cwd = ROOT if where == "root" else tmp_path
+    lesson = ROOT / "python" / "cnn_mnist.py"
+    # -S: no site-packages, so none of the workshop's packages, as in a system Python
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-S", str(lesson.relative_to(ROOT) if where == "root" else lesson),
+                           "--out", str(tmp_path / "out")], cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "lacks the workshop's packages" in lines[0], done.stderr
+    command = lines[0].split("run the lesson with the workshop's own, ")[1].split(" (")[0]
+    python, script = command.split(" ")
+    assert (cwd / python).resolve() == (ROOT / ".venv" / "bin" / "python").resolve()
+    assert (cwd / script).resolve() == lesson
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_r_lesson_answers_help():
+    done = subprocess.run(["Rscript", "R/cnn_mnist.R", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "--profile NAME" in done.stdout and "Usage: Rscript R/cnn_mnist.R" in done.stdout
