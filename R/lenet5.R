@@ -57,7 +57,7 @@ cat("training images:", dim(x_train), " validation:", dim(x_val), " test:", dim(
 #
 # Where the lesson differs from the paper: plain `tanh` instead of the scaled 1.7159 tanh(2a/3);
 # plain average pooling for S2 and S4, where the paper adds a trainable coefficient and bias; a
-# softmax output instead of 10 Euclidean RBF units; Adam on 4,000 digits instead of a diagonal
+# softmax output instead of 10 Euclidean RBF units; Adam on 3,500 digits (full profile) instead of a diagonal
 # Levenberg-Marquardt method on 60,000. The paper's input scaling is kept: white background -0.1,
 # black ink 1.175, and its 32 x 32 input (the digits padded by 2).
 

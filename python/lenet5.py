@@ -54,7 +54,7 @@ print("training images:", x_train.shape, " validation:", x_val.shape, " test:", 
 #
 # Where the lesson differs from the paper: plain `tanh` instead of the scaled 1.7159 tanh(2a/3);
 # plain average pooling for S2 and S4, where the paper adds a trainable coefficient and bias; a
-# softmax output instead of 10 Euclidean RBF units; Adam on 4,000 digits instead of a diagonal
+# softmax output instead of 10 Euclidean RBF units; Adam on 3,500 digits (full profile) instead of a diagonal
 # Levenberg-Marquardt method on 60,000. The paper's input scaling is kept: white background -0.1,
 # black ink 1.175, and its 32 x 32 input (the digits padded by 2).
 

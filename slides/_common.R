@@ -90,7 +90,8 @@ exercise <- function(id) {
   found
 }
 
-KIND_NAMES <- c(predict = "predict, then check", build = "build", change = "change and compare", open = "open")
+KIND_NAMES <- c(predict = "predict, then check", build = "build", train = "write and train", change = "change and compare",
+                open = "open")
 
 exercise_rows <- function(ids) {
   rows <- vapply(ids, \(id) {
@@ -143,4 +144,17 @@ lesson_code <- function(lesson, language, heading, cells = Inf) {
     c(cell[seq_len(max(c(0L, which(nzchar(trimws(cell))))))], "")
   }))
   code[seq_len(max(which(nzchar(trimws(code)))))]
+}
+
+# A few lines of a lesson's code (from lesson_code()): from the first line matching the regular
+# expression `from` to the first line after it matching `to` (or the n lines from it, or to the
+# end). Comments that follow code on a line are dropped (two spaces, then #), so that R beside
+# Python fits a slide; the code itself is the lesson's, unchanged.
+code_excerpt <- function(code, from, to = NULL, n = NULL) {
+  start <- grep(from, code)[1L]
+  if (is.na(start)) stop(sprintf("no line of the lesson's code matches '%s'", from), call. = FALSE)
+  end <- if (!is.null(to)) start - 1L + grep(to, code[start:length(code)])[1L]
+         else if (!is.null(n)) min(length(code), start + n - 1L) else length(code)
+  if (is.na(end)) stop(sprintf("no line after '%s' matches '%s'", from, to), call. = FALSE)
+  sub("\\s{2,}#.*$", "", code[start:end])
 }
