@@ -16,6 +16,7 @@ WORKDIR /workshop
 # lesson, a test or the docs.
 COPY workshop apt-packages.txt requirements-lock.txt ./
 COPY tools/setup_jupyter.sh tools/
+COPY tools/rpackage/workshop tools/rpackage/workshop/
 RUN ./workshop setup
 # Then the rest of the workshop (.dockerignore leaves out .git and what git ignores).
 COPY . .

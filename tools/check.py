@@ -12,6 +12,7 @@ file, an unknown language).
 """
 import argparse
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -88,11 +89,32 @@ def run_child(language, jobs, answers):
         answers.setdefault(job["key"], {"status": "crash", "message": done.stderr.strip()[-2000:]})
 
 
+# Errors that common slips cause, said in the same words for both languages, so that no raw
+# "operands could not be broadcast" or "non-conformable arrays" reaches a learner: (Python's
+# message, R's message, what it means and where to look).
+COMMON_ERRORS = [
+    (r"could not be broadcast", r"non-conformable (arrays|arguments)",
+     "two arrays that are combined entry by entry do not have the same shape: check each one's shape "
+     "on that line (a slice one too long or too short, or a sum over the wrong axis)."),
+    (r"index -?\d+ is out of bounds|list index out of range", r"subscript out of bounds",
+     "an index runs past the end of an array: check the last value your loop or slice reaches "
+     "(Python counts from 0 and stops before a range's end; R counts from 1 and includes it)."),
+    (r"setting an array element with a sequence|can only convert an array of size 1",
+     r"replacement has length zero|number of items to replace is not a multiple",
+     "one entry of an array receives a whole array: a sum over one axis instead of all of them, or a "
+     "slice where one number is meant."),
+]
+
+
 def error_text(answer, path, exercise):
     status = answer["status"]
     if status == "error":
         where = f" at line {answer['line']} of {shown(path)}" if answer.get("line") else f" in {shown(path)}"
         code = f"\n    {answer['code']}" if answer.get("code") else ""
+        language = "python" if str(path).endswith(".py") else "r"
+        for python, r, meaning in COMMON_ERRORS:
+            if re.search(python if language == "python" else r, answer.get("message") or ""):
+                return f"your code stopped{where}: {meaning}{code}"
         return f"your code stopped with an error{where}:{code}\n{answer['message']}"
     if status == "timeout":
         if getattr(exercise, "timeout_message", None):   # a training exercise says so in its own words

@@ -72,6 +72,15 @@ def conv_mistakes():
                 "your output is {got_shape}, one row and one column short: {desc} gives {expected_shape}, "
                 "because the window also fits at the first position (the + 1 in (n - k) / s + 1).",
                 {"python": [("// stride + 1", "// stride")], "r": [("%/% stride + 1L", "%/% stride")]}),
+        # A slice one row too long: NumPy stops at "operands could not be broadcast", R at
+        # "non-conformable arrays". Neither says which line; the hint says what to look at.
+        Mistake("window_one_too_long", lambda c: None,
+                "your window and the kernel are not the same size, so they cannot be multiplied entry by "
+                "entry: a window under a kh x kw kernel has exactly kh rows and kw columns. Check where your "
+                "slice ends (a Python slice stops before its end, an R range a:b includes b).",
+                {"python": [("i * stride:i * stride + kh,", "i * stride:i * stride + kh + 1,")],
+                 "r": [("top:(top + kh - 1L)", "top:(top + kh)")]},
+                crash={"python": r"could not be broadcast", "r": r"non-conformable arrays"}),
     ]
 
 

@@ -59,10 +59,13 @@ def test_the_base_image_is_the_debian_release_the_tests_run_on():
 def setup_reads():
     """Files of the repository that `./workshop setup` reads: named in its functions or in the scripts they run."""
     workshop = (ROOT / "workshop").read_text()
-    bodies = re.findall(r"^(?:setup_debian|setup_python|setup)\(\) \{\n.*?^\}", workshop, re.M | re.S)
-    assert len(bodies) == 3, "setup_debian, setup_python and setup expected in ./workshop"
+    bodies = re.findall(r"^(?:setup_debian|setup_python|setup_r_package|setup)\(\) \{.*?^\}", workshop, re.M | re.S)
+    assert len(bodies) == 4, "setup_debian, setup_python, setup_r_package and setup expected in ./workshop"
     text = "\n".join(bodies)
     named = {posixpath.normpath(t) for t in re.findall(r"[\w.][\w./-]*", text) if (ROOT / t).is_file()}
+    folders = {posixpath.normpath(t) for t in re.findall(r"[\w.][\w./-]*", text) if "/" in t and (ROOT / t).is_dir()}
+    folders = {folder for folder in folders if not any(folder.startswith(other + "/") for other in folders)}
+    named = {name for name in named if not any(name.startswith(folder + "/") for folder in folders)} | folders
     for script in [name for name in named if name.endswith(".sh")]:
         text = (ROOT / script).read_text()
         named |= {posixpath.normpath(t) for t in re.findall(r"[\w.][\w./-]*", text) if (ROOT / t).is_file()}
@@ -93,7 +96,8 @@ def test_an_edit_to_a_lesson_keeps_the_installed_layer():
         if op == "COPY":
             *sources, target = args.split()
             assert not [s for s in sources if s.startswith("--")], f"COPY {args}: no options expected"
-            copied |= {posixpath.join(target.rstrip("/"), Path(s).name) if target not in ("./", ".") else s
+            copied |= {target.rstrip("/") if (ROOT / s).is_dir()   # a folder's contents, into the target folder
+                       else posixpath.join(target.rstrip("/"), Path(s).name) if target not in ("./", ".") else s
                        for s in sources}
     assert copied == setup_reads(), "COPY before RUN ./workshop setup must be exactly the files it reads"
     assert [args for op, args in steps[run:] if op == "COPY"] == [". ."], "then the whole workshop, once"

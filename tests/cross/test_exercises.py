@@ -100,6 +100,11 @@ def verdicts(tmp_path_factory):
             path = tmp / f"bad-{name}.{SUFFIX[lang]}"
             path.write_text(texts[lang])
             add(("bad", name, lang), "conv2d_stride", lang, path)
+    for name, edits in COMMON_SLIPS.items():
+        for lang in LANGS:
+            path = tmp / f"slip-{name}.{SUFFIX[lang]}"
+            path.write_text(mutate(solution("conv2d_stride", lang).read_text(), edits[lang]))
+            add(("slip", name, lang), "conv2d_stride", lang, path)
     add(("bad", "unknown_id", "python"), "no_such_exercise", "python", tmp / "x.py")
     add(("bad", "missing_file", "python"), "conv2d_stride", "python", tmp / "nowhere.py")
     add(("bad", "missing_file", "r"), "conv2d_stride", "r", tmp / "nowhere.R")
@@ -138,6 +143,29 @@ def test_every_mistake_of_an_exercise_has_a_different_hint():
     for exercise_id in REGISTRY:
         hints = [m.hint for m in EXERCISES[exercise_id].mistakes]
         assert len(hints) == len(set(hints)), exercise_id
+
+
+# Slips no listed mistake makes, which stop the code with NumPy's or R's own error: the same slip in
+# both languages gets the same plain sentence (tools/check.py COMMON_ERRORS), never the raw error.
+COMMON_SLIPS = {
+    "kernel_one_column_short": {"python": [("np.sum(window * kernel)", "np.sum(window * kernel[:, 1:])")],
+                                "r": [("sum(window * kernel)", "sum(window * kernel[, -1, drop = FALSE])")]},
+    "index_past_the_end": {"python": [("window = x[i * stride:", "window = x[x.shape[0] + i, 0] + x[i * stride:")],
+                           "r": [("window <- x[top:", "window <- x[nrow(x) + i, 1] + x[top:")]},
+    "an_array_into_one_entry": {"python": [("np.sum(window * kernel)", "np.sum(window * kernel, axis=0)")],
+                                "r": [("sum(window * kernel)", "colSums(window * kernel)[0]")]},
+}
+
+
+@pytest.mark.parametrize("slip", COMMON_SLIPS)
+def test_a_common_slip_gets_the_same_plain_sentence_in_both_languages(verdicts, slip):
+    python, r = (verdicts[("slip", slip, lang)] for lang in LANGS)
+    assert python["code"] == r["code"] == 1
+    meaning = [m.split(": ", 1)[1].split("\n")[0] for m in (python["message"], r["message"])]
+    assert meaning[0] == meaning[1], (python["message"], r["message"])
+    for raw in ("broadcast", "non-conformable", "subscript out of bounds", "out of bounds for axis", "Error",
+                "ValueError", "IndexError", "replacement has length zero"):
+        assert raw not in python["message"] and raw not in r["message"]
 
 
 @pytest.mark.parametrize("name", BAD_CODE)
