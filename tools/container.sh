@@ -90,17 +90,18 @@ bootstrap_base() {  # debian:12 from Debian's own mirror, for a machine no regis
   say "No registry answers: bootstrapping $BASE from Debian $SUITE (mmdebstrap, minbase)"
   # minbase with merged /usr, as the official image; debuerreotype's minimizing config adds its apt
   # settings (downloaded .deb files are dropped, no translations, compressed lists). Its chroot
-  # helper reads the build time from debuerreotype-epoch, which is removed again.
+  # helper reads the build time from debuerreotype-epoch, which is removed again; apt's binary
+  # caches, rebuilt on demand, are not in the official image either. (Deleting them from the tar
+  # afterwards with GNU tar --delete left a header podman's importer rejects: "invalid tar header".)
   nice -n 10 mmdebstrap --quiet --variant=minbase --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --customize-hook='date +%s > "$1/debuerreotype-epoch"' \
     --customize-hook='debuerreotype-minimizing-config "$1"' \
     --customize-hook='rm "$1/debuerreotype-epoch"' \
+    --customize-hook='rm -f "$1"/var/cache/apt/pkgcache.bin "$1"/var/cache/apt/srcpkgcache.bin' \
     "$SUITE" "$WORK/rootfs.tar" \
     "deb http://deb.debian.org/debian $SUITE main" \
     "deb http://deb.debian.org/debian $SUITE-updates main" \
     "deb http://deb.debian.org/debian-security $SUITE-security main"
-  # apt's binary caches, rebuilt on demand, are not in the official image either
-  tar --delete --wildcards -f "$WORK/rootfs.tar" '*/var/cache/apt/pkgcache.bin' '*/var/cache/apt/srcpkgcache.bin'
   podman import --change 'CMD ["bash"]' \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     "$WORK/rootfs.tar" "$BASE" >/dev/null
