@@ -5,9 +5,8 @@
 # workshop.R in its first two lines. Loading it sets TensorFlow's environment, so it comes before
 # anything imports keras.
 
-# The workshop folder is the parent of the folder this file lies in: the one way R finds it.
-# source() records the file it reads as `ofile` in its frame; the innermost such frame is
-# this file. Pasted into a console instead, the working directory must be the workshop.
+# The workshop folder is the parent of this file's folder: source() records the file it reads as
+# `ofile` in its frame. Pasted into a console instead, the working directory must be the workshop.
 workshop_root <- function() {
   sourced <- unlist(lapply(sys.frames(), function(frame) frame$ofile))
   here <- if (length(sourced) > 0L) dirname(dirname(normalizePath(sourced[[length(sourced)]]))) else getwd()
@@ -18,7 +17,6 @@ workshop_root <- function() {
   normalizePath(here)
 }
 ROOT <- workshop_root()
-
 
 # ---- 1. Runtime: TensorFlow reads these once, when it starts -------------------
 # oneDNN and the thread count change the floating-point bits, so both languages
@@ -79,7 +77,6 @@ import_keras <- function() {
   tryCatch(use_workshop_python(), workshop_error = stop_or_exit)
   reticulate::import("keras")
 }
-
 
 # ---- 2. The shared spec and the command line ------------------------------------
 load_spec <- function() {
@@ -190,9 +187,8 @@ check_profile <- function(config) {
 `%||%` <- function(x, y) if (is.null(x)) y else x
 
 # A measured run time as a learner reads it: "about 20 s", "about 3 min".
-about_time <- function(seconds) {
-  if (seconds < 90) sprintf("about %d s", as.integer(seconds)) else sprintf("about %d min", as.integer(round(seconds / 60)))
-}
+about_time <- function(seconds) sprintf(if (seconds < 90) "about %d s" else "about %d min",
+                                        as.integer(if (seconds < 90) seconds else round(seconds / 60)))
 
 # What --help prints: the same lines in both languages, each naming its own command.
 help_text <- function(lesson, language = "r") {
@@ -288,7 +284,6 @@ check_out <- function(out) {
   unlink(probe)
 }
 
-
 # ---- 3. Seeding and determinism -------------------------------------------------
 seed_everything <- function(seed, threads) {
   tf <- reticulate::import("tensorflow")
@@ -300,12 +295,11 @@ seed_everything <- function(seed, threads) {
   set.seed(seed)                                  # and R's own generator
 }
 
-
 # ---- 5. Results: one JSON schema for both languages -------------------------------
-# sha256 of all weights as little-endian float32, C order, model after model in the order given.
+# sha256 of all weights as little-endian float32, C order (aperm() reverses R's column-major axes),
+# model after model in the order given.
 weights_sha256 <- function(...) {
   bytes <- lapply(list(...), function(model) lapply(model$get_weights(), function(w) {
-    # NumPy is row-major: aperm() reverses the axes so as.vector() reads in C order.
     values <- if (is.null(dim(w)) || length(dim(w)) == 1L) as.vector(w) else as.vector(aperm(w))
     writeBin(as.numeric(values), raw(), size = 4L, endian = "little")
   }))
@@ -424,7 +418,6 @@ stop_or_exit <- function(e) {
   message("Error: ", conditionMessage(e))
   quit(save = "no", status = 2L)
 }
-
 # Run a by-hand lesson's main(); a workshop_error becomes one sentence and exit code 2.
 run_lesson <- function(main) tryCatch(main(), workshop_error = stop_or_exit)
 

@@ -31,19 +31,7 @@ plot_confusion <- function(counts, path, what = "digit") {
 }
 
 
-# ---- 2. Forecasters: scaling fitted on the training part, and the scores -----------------
-# A Normalization that learns the training part's mean and variance, and its inverse.
-# Adapting them here, once, on the training part only, is what keeps the validation
-# and test years out of the scaling: nothing is refitted at forecast time.
-scaling_layers <- function(train_values) {
-  layers <- reticulate::import("keras")$layers
-  scale <- layers$Normalization(axis = NULL, name = "scale")
-  scale$adapt(train_values)
-  unscale <- layers$Normalization(axis = NULL, invert = TRUE, name = "unscale")
-  unscale$adapt(train_values)
-  list(scale = scale, unscale = unscale)
-}
-
+# ---- 2. Forecasters: the scores against a baseline -----------------------------------------
 # RMSE and MAE by Keras' own metrics, so both languages compute them with the same code.
 regression_scores <- function(truth, predicted) {
   keras <- reticulate::import("keras")

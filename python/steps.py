@@ -32,20 +32,7 @@ def plot_confusion(counts, path, what="digit"):
     helpers.save_figure(fig, path)
 
 
-# ---- 2. Forecasters: scaling fitted on the training part, and the scores -----------------
-def scaling_layers(train_values):
-    """A Normalization that learns the training part's mean and variance, and its inverse.
-
-    Adapting them here, once, on the training part only, is what keeps the validation
-    and test years out of the scaling: nothing is refitted at forecast time.
-    """
-    scale = keras.layers.Normalization(axis=None, name="scale")
-    scale.adapt(train_values)
-    unscale = keras.layers.Normalization(axis=None, invert=True, name="unscale")
-    unscale.adapt(train_values)
-    return scale, unscale
-
-
+# ---- 2. Forecasters: the scores against a baseline -----------------------------------------
 def regression_scores(truth, predicted):
     """RMSE and MAE by Keras' own metrics, so both languages compute them with the same code."""
     scores = {}
