@@ -45,3 +45,13 @@ dir.create(dirname(path))
 plot_classics(rows, path)
 IRdisplay::display_png(file = path)
 cat("parameters:", vapply(rows, `[[`, 0L, "built_params"), "depths:", vapply(rows, `[[`, 0L, "built_depth"), "\n")
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main()` runs everything above in one go, as `Rscript R/cnn_classics.R` does, and writes
+# `outputs/r/cnn_classics/results.json`. Once Python has run it too,
+# `./workshop compare cnn_classics` sets the two files side by side, value by value.
+
+# %%
+main(strsplit(Sys.getenv("WORKSHOP_ARGS"), " ", fixed = TRUE)[[1]])   # its options, as on the command line

@@ -54,3 +54,13 @@ path = Path(tempfile.mkdtemp()) / "classics.png"
 lesson.plot_classics(rows, path)
 display(Image(filename=path))
 print("parameters:", [row["built_params"] for row in rows], "depths:", [row["built_depth"] for row in rows])
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main` runs everything above in one go, as `.venv/bin/python python/cnn_classics.py` does, and
+# writes `outputs/python/cnn_classics/results.json`. Once R has run it too,
+# `./workshop compare cnn_classics` sets the two files side by side, value by value.
+
+# %%
+lesson.main(os.environ.get("WORKSHOP_ARGS", "").split())   # its options, as on the command line

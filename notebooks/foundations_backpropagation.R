@@ -42,3 +42,13 @@ max(abs(bw$df - num$df))
 # %%
 tape <- tape_tiny_cnn_gradients(tc$x, tc$f, tc$w, tc$b, tc$y)
 max(abs(tape$df - bw$df))
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main()` runs everything above in one go, as `Rscript R/foundations_backpropagation.R` does, and writes
+# `outputs/r/foundations_backpropagation/results.json`. Once Python has run it too,
+# `./workshop compare foundations_backpropagation` sets the two files side by side, value by value.
+
+# %%
+main(strsplit(Sys.getenv("WORKSHOP_ARGS"), " ", fixed = TRUE)[[1]])   # its options, as on the command line

@@ -48,3 +48,13 @@ bw["df"], np.max(np.abs(bw["df"] - num["df"]))
 # %%
 tape = fd.tape_tiny_cnn_gradients(t["x"], t["f"], t["w"], t["b"], t["y"])
 np.max(np.abs(tape["df"] - bw["df"]))
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main` runs everything above in one go, as `.venv/bin/python python/foundations_backpropagation.py` does, and
+# writes `outputs/python/foundations_backpropagation/results.json`. Once R has run it too,
+# `./workshop compare foundations_backpropagation` sets the two files side by side, value by value.
+
+# %%
+fd.main(os.environ.get("WORKSHOP_ARGS", "").split())   # its options, as on the command line

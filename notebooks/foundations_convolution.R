@@ -61,3 +61,13 @@ sapply(c("valid", "same", "causal"), \(mode) conv1d(d$causal_signal, d$causal_ke
 # %%
 max(abs(keras_conv2d(d$sobel_image, d$sobel_kernel, padding = "same")
         - conv2d(d$sobel_image, d$sobel_kernel, padding = "same")))
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main()` runs everything above in one go, as `Rscript R/foundations_convolution.R` does, and writes
+# `outputs/r/foundations_convolution/results.json`. Once Python has run it too,
+# `./workshop compare foundations_convolution` sets the two files side by side, value by value.
+
+# %%
+main(strsplit(Sys.getenv("WORKSHOP_ARGS"), " ", fixed = TRUE)[[1]])   # its options, as on the command line

@@ -67,3 +67,13 @@ fd.find_strides(padded, d["stride_kernel"], d["stride_slide_output"])
 # %%
 np.max(np.abs(fd.keras_conv2d(d["sobel_image"], d["sobel_kernel"], padding="same")
               - fd.conv2d(d["sobel_image"], d["sobel_kernel"], padding="same")))
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main` runs everything above in one go, as `.venv/bin/python python/foundations_convolution.py` does, and
+# writes `outputs/python/foundations_convolution/results.json`. Once R has run it too,
+# `./workshop compare foundations_convolution` sets the two files side by side, value by value.
+
+# %%
+fd.main(os.environ.get("WORKSHOP_ARGS", "").split())   # its options, as on the command line

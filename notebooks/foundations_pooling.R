@@ -48,3 +48,13 @@ feature_map_sizes(32L, list(c(5L, 0L, 1L), c(2L, 0L, 2L), c(5L, 0L, 1L), c(2L, 0
 
 # %%
 keras_pool2d(d$pool_input, 2L, 2L, "max")
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main()` runs everything above in one go, as `Rscript R/foundations_pooling.R` does, and writes
+# `outputs/r/foundations_pooling/results.json`. Once Python has run it too,
+# `./workshop compare foundations_pooling` sets the two files side by side, value by value.
+
+# %%
+main(strsplit(Sys.getenv("WORKSHOP_ARGS"), " ", fixed = TRUE)[[1]])   # its options, as on the command line

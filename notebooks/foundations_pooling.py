@@ -54,3 +54,13 @@ fd.feature_map_sizes(32, [(5, 0, 1), (2, 0, 2), (5, 0, 1), (2, 0, 2)])
 
 # %%
 fd.keras_pool2d(d["pool_input"], 2, 2, "max")
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main` runs everything above in one go, as `.venv/bin/python python/foundations_pooling.py` does, and
+# writes `outputs/python/foundations_pooling/results.json`. Once R has run it too,
+# `./workshop compare foundations_pooling` sets the two files side by side, value by value.
+
+# %%
+fd.main(os.environ.get("WORKSHOP_ARGS", "").split())   # its options, as on the command line

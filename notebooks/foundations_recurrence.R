@@ -44,3 +44,13 @@ st <- gradient_demo_settings()
 clip <- keras_clipping_demo(gr$x, gr$rnn_kernel, st$gain_exploding * gr$rnn_recurrent_orthogonal,
                             st$clip_lengths, st$clipnorm)
 clip[c("raw", "clipped")]
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main()` runs everything above in one go, as `Rscript R/foundations_recurrence.R` does, and writes
+# `outputs/r/foundations_recurrence/results.json`. Once Python has run it too,
+# `./workshop compare foundations_recurrence` sets the two files side by side, value by value.
+
+# %%
+main(strsplit(Sys.getenv("WORKSHOP_ARGS"), " ", fixed = TRUE)[[1]])   # its options, as on the command line

@@ -51,3 +51,13 @@ q = np.asarray(gr["rnn_recurrent_orthogonal"])
 clip = fd.keras_clipping_demo(np.asarray(gr["x"]), np.asarray(gr["rnn_kernel"]), st["gain_exploding"] * q,
                               st["clip_lengths"], st["clipnorm"])
 clip["raw"], clip["clipped"]
+
+# %% [markdown]
+# ## The workshop's part: the whole lesson at once, saved for the compare
+#
+# `main` runs everything above in one go, as `.venv/bin/python python/foundations_recurrence.py` does, and
+# writes `outputs/python/foundations_recurrence/results.json`. Once R has run it too,
+# `./workshop compare foundations_recurrence` sets the two files side by side, value by value.
+
+# %%
+fd.main(os.environ.get("WORKSHOP_ARGS", "").split())   # its options, as on the command line

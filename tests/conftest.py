@@ -1,4 +1,5 @@
 """Shared test set-up: the lesson code is importable, and subprocess helpers run each language in its own process."""
+import atexit
 import hashlib
 import json
 import os
@@ -19,12 +20,73 @@ from helpers import ROOT  # noqa: E402  (the one place Python knows where the wo
 sys.path.insert(0, str(ROOT / "tools"))
 
 
+SPEC = json.loads((ROOT / "shared_data" / "spec.json").read_text())
+LESSONS = [*SPEC["lessons_by_hand"], *SPEC["lessons"]]
+
+# Work that tests will wait for (every lesson's quick run, in both languages; a module's slow set-up)
+# starts as soon as the tests are collected and runs here, two jobs at a time, beside the tests
+# themselves: the machine has two cores, and most tests keep only one of them busy.
+BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="background")
+
+
+def temporary_folder(prefix):
+    """A folder of the session's own for background work, removed when pytest exits."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def uses_lessons(item):
+    return "quick_outputs" in getattr(item, "fixturenames", ())
+
+
+def lessons_of(item):
+    """The lessons a test reads through quick_outputs, in the order it names them: its parameters,
+    and the names quoted in its code or its fixtures' (all of them, if it names none)."""
+    import inspect
+    named = [value for value in getattr(getattr(item, "callspec", None), "params", {}).values() if value in LESSONS]
+    functions = [item.function, *(definitions[-1].func for definitions in item._fixtureinfo.name2fixturedefs.values()
+                                  if definitions[-1].func.__module__ == item.module.__name__)]
+    for function in functions:
+        source = inspect.getsource(function)
+        named += [lesson for lesson in LESSONS if f'"{lesson}"' in source]
+        if "LESSON" in source and getattr(item.module, "LESSON", None) in LESSONS:
+            named.append(item.module.LESSON)
+    return list(dict.fromkeys(named)) or LESSONS
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that read the refusal batch or the lessons' quick runs go last, so that the work they
+    wait for runs in the background while the other tests run."""
+    def stage(item):   # what the test waits for: nothing, the refusal batch, or the quick runs
+        return 2 if uses_lessons(item) else 1 if "refused" in getattr(item, "fixturenames", ()) else 0
+    items.sort(key=stage)   # a stable sort: in each stage, the tests keep their order
+
+
 def pytest_collection_finish(session):
-    """A test module may start slow, independent work at once (test_notebooks.py does), so it runs
-    beside the other tests: the machine has two cores, and most tests keep only one of them busy."""
-    for module in {item.module for item in session.items if getattr(item, "module", None) is not None}:
+    """Start the background work: first what a module asks for in its start_in_background, then every
+    module's refusal cases in one batch, then the quick runs of the lessons the tests read, in the
+    order they will read them, then what a module asks for in its start_after_the_lessons."""
+    if session.config.option.collectonly or not session.items:
+        return
+    modules = dict.fromkeys(item.module for item in session.items if getattr(item, "module", None) is not None)
+    for module in modules:
         if hasattr(module, "start_in_background"):
             module.start_in_background()
+    start_refusals([module for module in modules if hasattr(module, "refusal_cases") and
+                    any("refused" in item.fixturenames for item in session.items if item.module is module)])
+    for item in session.items:
+        if uses_lessons(item):
+            for lesson in lessons_of(item):
+                start_quick_run(lesson)
+    for module in dict.fromkeys(item.module for item in session.items if uses_lessons(item)):
+        if hasattr(module, "start_after_the_lessons"):   # work compared with the quick runs follows them
+            module.start_after_the_lessons()
+
+
+def pytest_sessionfinish(session):
+    BACKGROUND.shutdown(wait=False, cancel_futures=True)   # an interrupted session leaves nothing queued
 
 
 def run_lesson(language, lesson, *args, env=None, timeout=600, cwd=None):
@@ -59,12 +121,15 @@ def run_notebook(language, lesson, *args, env=None):
     """Run a lesson file as a notebook in a real Jupyter kernel (ipykernel, or IRkernel for R), cell
     by cell from its own folder as JupyterLab would, with args as its options (WORKSHOP_ARGS).
     Returns (notebook with outputs, exception or None)."""
+    return run_notebook_file(lesson_file(language, lesson), *args, env=env)
+
+
+def run_notebook_file(path, *args, env=None):
     import jupytext
     from nbclient import NotebookClient
-    path = lesson_file(language, lesson)
     notebook = jupytext.read(path)
     try:
-        NotebookClient(notebook, timeout=900, kernel_name=KERNELS[language],
+        NotebookClient(notebook, timeout=900, kernel_name=KERNELS["python" if path.suffix == ".py" else "r"],
                        resources={"metadata": {"path": str(path.parent)}}).execute(
             env={**os.environ, **(env or {}), "WORKSHOP_ARGS": " ".join(args)})
     except Exception as error:  # CellExecutionError names the cell and carries its traceback
@@ -127,6 +192,36 @@ def refuse_all(cases, root):
         for key, answer in zip(keys, listed, strict=True):
             found[key] = SimpleNamespace(**answer, out=commands[key][2])
     return found
+
+
+REFUSALS = {}   # the module's name -> the Future of (its data, its answers)
+
+
+def start_refusals(modules):
+    """Every module's refusal_cases(root), run as one batch: one process per language for all of
+    them, in the background. A module's refusal_cases returns (data, cases): cases as refuse_all
+    takes them, data whatever its tests need besides (the broken folders, say)."""
+    modules = [module for module in modules if module.__name__ not in REFUSALS]
+    if not modules:
+        return
+    root = temporary_folder("refusals-")
+
+    def batch():
+        built = {module.__name__: module.refusal_cases(root / module.__name__.rsplit(".", 1)[-1]) for module in modules}
+        answers = refuse_all({f"{name}/{case}": spec for name, (_, cases) in built.items() for case, spec in cases.items()},
+                             root / "batch")
+        return {name: (data, {(case, language): answers[f"{name}/{case}", language] for case in cases
+                              for language in ("python", "r")}) for name, (data, cases) in built.items()}
+    job = BACKGROUND.submit(batch)
+    for module in modules:
+        REFUSALS[module.__name__] = job
+
+
+@pytest.fixture(scope="module")
+def refused(request):
+    """(data, answers) for the module's refusal_cases: answers[case, language] as refuse_all gives them."""
+    start_refusals([request.module])   # if the session has not (a test run on its own)
+    return REFUSALS[request.module.__name__].result()[request.module.__name__]
 
 
 def error_sentence(done):
@@ -265,42 +360,59 @@ def previous_results(tmp_path):
     return out
 
 
+QUICK = {}   # "root": where the quick runs write; (language, lesson): the Future of that run
+
+
+def quick_root():
+    if "root" not in QUICK:
+        QUICK["root"] = temporary_folder("quick_outputs-")
+    return QUICK["root"]
+
+
+def quick_run(language, lesson, out):
+    """One language's quick run of a lesson, in its own process: (what it printed, the executed
+    notebook or None). A lesson that is a notebook as well as a script runs as a notebook, in its
+    real kernel; a lesson by hand runs as its notebook in notebooks/, whose last cell runs the whole
+    lesson. Either way one run serves the parity tests and the notebook tests."""
+    if lesson in SPEC["lessons_by_hand"]:
+        path = ROOT / "notebooks" / f"{lesson}.{'py' if language == 'python' else 'R'}"
+        notebook, error = run_notebook_file(path, "--out", str(out))
+    elif is_notebook_lesson(language, lesson):
+        notebook, error = run_notebook(language, lesson, "--profile", "quick", "--out", str(out))
+    else:
+        ran = run_lesson(language, lesson, "--profile", "quick", "--out", str(out))
+        assert ran.returncode == 0, f"{language} {lesson} failed:\n{ran.stdout[-3000:]}\n{ran.stderr[-3000:]}"
+        return ran.stdout, None
+    assert error is None, f"{language} {lesson} failed as a notebook:\n{error}"
+    return notebook_text(notebook), notebook
+
+
+def start_quick_run(lesson):
+    """Queue both languages' quick runs of a lesson (once a session). The thread count is pinned by
+    the spec, so runs side by side change no bit."""
+    for language in ("python", "r"):
+        if (language, lesson) not in QUICK:
+            QUICK[language, lesson] = BACKGROUND.submit(quick_run, language, lesson, quick_root() / language / lesson)
+
+
 @pytest.fixture(scope="session")
-def quick_outputs(tmp_path_factory):
-    """Run a lesson's quick profile once per test session, in Python and in R, each in its own process.
+def quick_outputs():
+    """Each lesson's quick profile, run once per test session in Python and in R, each in its own process.
 
     Call it with a lesson name; it returns the outputs folder (outputs/<language>/<lesson>/ inside)
     that the parity, report and slide tests share, so no lesson trains twice in one session.
-    What each run printed is kept in its .printed[language, lesson]. A lesson that is a notebook
-    as well as a script runs as a notebook, in its real kernel: that one run serves the parity
-    tests and the notebook tests (its executed notebook is kept in .notebooks[language, lesson]).
+    What each run printed is kept in its .printed[language, lesson], and the executed notebook in
+    .notebooks[language, lesson].
     """
-    root = tmp_path_factory.mktemp("quick_outputs")
-    done = set()
-
     def ensure(lesson):
-        if lesson not in done:
-            args = [] if lesson in json.loads((ROOT / "shared_data" / "spec.json").read_text())["lessons_by_hand"] else ["--profile", "quick"]
-            # Both languages at once, each in its own process: starting Python, R and TensorFlow
-            # is mostly one-core work, so the pair takes little longer than one. The thread count
-            # is pinned by the spec, so running side by side changes no bit.
-            def one(language):
-                options = [*args, "--out", str(root / language / lesson)]
-                if is_notebook_lesson(language, lesson):
-                    notebook, error = run_notebook(language, lesson, *options)
-                    assert error is None, f"{language} {lesson} failed as a notebook:\n{error}"
-                    ensure.notebooks[language, lesson] = notebook
-                    return notebook_text(notebook)
-                ran = run_lesson(language, lesson, *options)
-                assert ran.returncode == 0, f"{language} {lesson} failed:\n{ran.stdout[-3000:]}\n{ran.stderr[-3000:]}"
-                return ran.stdout
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                printed = dict(zip(("python", "r"), pool.map(one, ("python", "r"))))
-            for language, text in printed.items():
-                ensure.printed[language, lesson] = text
-            done.add(lesson)
-        return root
+        start_quick_run(lesson)
+        for language in ("python", "r"):
+            printed, notebook = QUICK[language, lesson].result()
+            ensure.printed[language, lesson] = printed
+            if notebook is not None:
+                ensure.notebooks[language, lesson] = notebook
+        return quick_root()
 
     ensure.printed = {}   # (language, lesson) -> what the run printed
-    ensure.notebooks = {}   # (language, lesson) -> the executed notebook, for a lesson that is one
+    ensure.notebooks = {}   # (language, lesson) -> the executed notebook
     return ensure

@@ -1,9 +1,9 @@
 """Bad text and bad spec values for the Austen lesson, in both languages: one plain sentence, exit
 code 2, and an earlier results.json left as it was. The cases share one process per language
-(conftest.refuse_all)."""
+(conftest.refuse_all), with every other bad-input module's cases (conftest.start_refusals)."""
 import pytest
 
-from conftest import BOOK, NOVEL_CASES, assert_refused, broken_data, refuse_all, workshop_copy
+from conftest import BOOK, NOVEL_CASES, assert_refused, broken_data, workshop_copy
 
 
 def set_test_novel(spec):
@@ -24,14 +24,13 @@ SPEC_CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def refused(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refused_austen")
+def refusal_cases(root):
+    """Run with every other module's, in one batch (conftest.start_refusals)."""
     data = {name: broken_data(root, name, breaking) for name, (breaking, _) in DATA_CASES.items()}
     cases = {name: ("austen", data[name], []) for name in DATA_CASES}
     for name, (edit, _) in SPEC_CASES.items():
         cases[name] = ("austen", None, [], workshop_copy(root, name, edit_spec=edit))
-    return data, refuse_all(cases, root)
+    return data, cases
 
 
 @pytest.mark.parametrize("language", ["python", "r"])

@@ -1,9 +1,9 @@
 """Bad text, bad spec values and a bad option for the austen_books lesson, in both languages: one plain
 sentence, exit code 2, and an earlier results.json left as it was. The cases share one process per
-language (conftest.refuse_all)."""
+language (conftest.refuse_all), with every other bad-input module's cases (conftest.start_refusals)."""
 import pytest
 
-from conftest import BOOK, NOVEL_CASES, assert_refused, broken_data, refuse_all, workshop_copy
+from conftest import BOOK, NOVEL_CASES, assert_refused, broken_data, workshop_copy
 
 LESSON = "austen_books"
 
@@ -42,16 +42,15 @@ OPTION_CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def refused(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refused_austen_books")
+def refusal_cases(root):
+    """Run with every other module's, in one batch (conftest.start_refusals)."""
     data = {name: broken_data(root, name, breaking) for name, (breaking, _) in DATA_CASES.items()}
     cases = {name: (LESSON, data[name], []) for name in DATA_CASES}
     for name, (edit, _) in SPEC_CASES.items():
         cases[name] = (LESSON, None, [], workshop_copy(root, name, edit_spec=edit))
     for name, (args, _) in OPTION_CASES.items():
         cases[name] = (LESSON, None, args)
-    return data, refuse_all(cases, root)
+    return data, cases
 
 
 @pytest.mark.parametrize("language", ["python", "r"])

@@ -1,8 +1,9 @@
 """Bad input, at the command line, in both languages: one plain sentence, a non-zero
 exit, and results already written are left alone.
 
-The cases run in one process per language (conftest.refuse_all); test_a_refusal_is_exit_2_at_the_command_line
-runs a real command line in each language, so the exit code itself is tested too.
+The cases run in one process per language (conftest.refuse_all), with every other bad-input module's
+cases (conftest.start_refusals); test_a_refusal_is_exit_2_at_the_command_line runs a real command
+line in each language, so the exit code itself is tested too.
 """
 import gzip
 import os
@@ -11,7 +12,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import ROOT, assert_refused, broken_data, error_sentence, refuse_all, reseal, run_lesson
+from conftest import ROOT, assert_refused, broken_data, error_sentence, reseal, run_lesson
 
 LANGUAGES = ["python", "r"]
 IMAGES = "mnist/t10k-images-idx3-ubyte.gz"
@@ -90,17 +91,17 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def refused(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refused")
-    return refuse_all({name: ("cnn_mnist", breaking and broken_data(root, name, breaking), args)
-                       for name, (breaking, args, _) in CASES.items()}, root)
+def refusal_cases(root):
+    """Run with every other module's, in one batch (conftest.start_refusals)."""
+    return {}, {name: ("cnn_mnist", breaking and broken_data(root, name, breaking), args)
+                for name, (breaking, args, _) in CASES.items()}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_gets_one_sentence_and_leaves_earlier_results(case, language, refused):
-    done = refused[case, language]
+    _, answers = refused
+    done = answers[case, language]
     for words in CASES[case][2]:
         assert_refused(done, words.format(out=done.out), done.out)
 

@@ -1,6 +1,6 @@
 """Bad input that the CNN architectures lesson adds, in both languages: one plain sentence, exit
 code 2, and an earlier results.json left as it was. The cases share one process per language
-(conftest.refuse_all).
+(conftest.refuse_all), with every other bad-input module's cases (conftest.start_refusals).
 
 The Fashion-MNIST folder and the depth experiment's numbers come from shared_data/spec.json, not
 from the command line, so those cases run the lesson from a copy of the workshop whose spec has
@@ -10,7 +10,7 @@ import gzip
 
 import pytest
 
-from conftest import assert_refused, broken_data, refuse_all, reseal, workshop_copy
+from conftest import assert_refused, broken_data, reseal, workshop_copy
 
 LESSON = "cnn_architectures"
 MISSING = "/nonexistent/no/fashion-mnist"
@@ -39,18 +39,18 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def refused(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refused_cnn_architectures")
+def refusal_cases(root):
+    """Run with every other module's, in one batch (conftest.start_refusals)."""
     cases = {}
     for name, (args, _, edit_spec, breaking) in CASES.items():
         tree = (workshop_copy(root, name, edit_spec),) if edit_spec else ()
         cases[name] = (LESSON, breaking and broken_data(root, name, breaking), args, *tree)
-    return refuse_all(cases, root)
+    return {}, cases
 
 
 @pytest.mark.parametrize("language", ["python", "r"])
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_is_refused_before_training(case, language, refused):
-    done = refused[case, language]
+    _, answers = refused
+    done = answers[case, language]
     assert_refused(done, CASES[case][1], done.out)

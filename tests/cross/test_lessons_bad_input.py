@@ -1,6 +1,6 @@
 """Bad input for the lessons the other bad-input files leave out, in both languages: one plain
 sentence, exit code 2, the same sentence from Python and R, and an earlier results.json left as
-it was. The cases share one process per language (conftest.refuse_all).
+it was. The cases share one process per language (conftest.refuse_all), with every other bad-input module's cases (conftest.start_refusals).
 
 What no option reaches (the spec, the Fashion-MNIST folder it names, the foundations' shared
 inputs) is changed in a copy of the workshop (conftest.workshop_copy); the machine's own
@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from conftest import ROOT, assert_refused, broken_data, refuse_all, reseal, workshop_copy
+from conftest import ROOT, assert_refused, broken_data, reseal, workshop_copy
 
 IDX = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
@@ -185,9 +185,8 @@ for lesson, key in [("cnn_mnist", MNIST_IMAGES), ("cnn_architectures", MNIST_IMA
         lesson, [], f"{key} is missing: run ./workshop setup", delete(key), None, None)
 
 
-@pytest.fixture(scope="module")
-def refused(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refused_lessons")
+def refusal_cases(root):
+    """Run with every other module's, in one batch (conftest.start_refusals)."""
     cases, trees = {}, {}
     for name, (lesson, args, _, breaking, edit_spec, tree_breaking) in CASES.items():
         data_dir = breaking and broken_data(root, name, breaking)
@@ -197,14 +196,15 @@ def refused(tmp_path_factory):
             trees.setdefault(key, workshop_copy(root, name, edit_spec, tree_breaking))
             tree = (trees[key],)
         cases[name] = (lesson, data_dir, args, *tree)
-    return refuse_all(cases, root)
+    return {}, cases
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_gets_the_same_sentence_in_both_languages(case, refused):
     sentences = {}
+    _, answers = refused
     for language in ("python", "r"):
-        done = refused[case, language]
+        done = answers[case, language]
         assert_refused(done, CASES[case][2], done.out)
         sentences[language] = done.stderr.strip().splitlines()[-1].replace(str(done.out), "{out}")
     assert sentences["python"] == sentences["r"]
@@ -216,18 +216,15 @@ def test_the_manifest_vouches_for_the_foundations_inputs():
     assert f"{digest}  foundations_inputs.json" in lines
 
 
-def shrink_sunspots(spec):
-    spec["lessons"]["sunspots"]["profiles"]["quick"].update(n_slices=1, epochs=1, blog_epochs=1)
-
-
 def test_a_seed_is_recorded_and_the_default_out_is_used(tmp_path):
     """The good path of two options, in one run per language: --seed 7 trains with seed 7 and records
     it; without --out the results land in outputs/<language>/<lesson>/ of the workshop (a copy here,
-    one slice and one epoch, so the real outputs/ stays as it is). Python and R still agree to the bit.
+    so the real outputs/ stays as it is). Python and R still agree to the bit. The lesson is the
+    lightest that trains, rnn_forecaster, on its default profile, the quick one.
     (--distribute mirrored, good and bad: tests/cross/test_multiworker.py, on more_hardware.)"""
-    tree = workshop_copy(tmp_path, "seed", shrink_sunspots)
-    commands = {"python": [sys.executable, str(tree / "python" / "sunspots.py")],
-                "r": ["Rscript", str(tree / "R" / "sunspots.R")]}
+    tree = workshop_copy(tmp_path, "seed")
+    commands = {"python": [sys.executable, str(tree / "python" / "rnn_forecaster.py")],
+                "r": ["Rscript", str(tree / "R" / "rnn_forecaster.R")]}
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = dict(zip(commands, pool.map(lambda cmd: subprocess.run(
             [*cmd, "--seed", "7"], cwd=tmp_path, capture_output=True, text=True,
@@ -235,9 +232,9 @@ def test_a_seed_is_recorded_and_the_default_out_is_used(tmp_path):
     results = {}
     for language, done in runs.items():
         assert done.returncode == 0, f"{language}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-        results[language] = json.loads((tree / "outputs" / language / "sunspots" / "results.json").read_text())
+        results[language] = json.loads((tree / "outputs" / language / "rnn_forecaster" / "results.json").read_text())
         config = results[language]["config"]
-        assert (config["seed"], config["distribute"]) == (7, "none")
-        assert config["out"] == str(tree / "outputs" / language / "sunspots")
+        assert (config["seed"], config["distribute"], config["profile"]) == (7, "none", "quick")
+        assert config["out"] == str(tree / "outputs" / language / "rnn_forecaster")
     assert results["python"]["weights_sha256"] == results["r"]["weights_sha256"]
     assert results["python"]["test"] == results["r"]["test"]

@@ -1,5 +1,7 @@
 """The compare command's HTML report: complete, self-contained, and readable in a real browser."""
 import base64
+import contextlib
+import io
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -74,16 +76,17 @@ def outputs(quick_outputs):
 def page(outputs):
     # Through report.main, as ./workshop compare does after the tables. Parity itself is
     # test_parity's business: here a DIFFERENT verdict must still be reported.
-    assert report.main(["--outputs", str(outputs)]) == 0
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert report.main(["--outputs", str(outputs)]) == 0
     path = outputs / "report.html"
     parsed = Page()
     parsed.feed(path.read_text(encoding="utf-8"))
-    return path, parsed
+    return path, parsed, printed.getvalue()
 
 
-def test_report_command_prints_where_the_report_is(outputs, capsys):
-    report.main(["--outputs", str(outputs)])
-    assert str(outputs / "report.html") in capsys.readouterr().out
+def test_report_command_prints_where_the_report_is(outputs, page):
+    assert str(outputs / "report.html") in page[2]
 
 
 def test_compare_and_report_do_not_import_each_other_in_a_cycle():
@@ -93,7 +96,7 @@ def test_compare_and_report_do_not_import_each_other_in_a_cycle():
 
 
 def test_every_lesson_has_its_table_with_the_compare_verdicts(outputs, page):
-    _, parsed = page
+    _, parsed, _ = page
     assert parsed.sections == LESSONS
     assert {section for section, css in parsed.tables if css == "compare"} == set(LESSONS)
     for lesson in LESSONS:
@@ -102,7 +105,7 @@ def test_every_lesson_has_its_table_with_the_compare_verdicts(outputs, page):
 
 
 def test_every_lesson_plot_and_the_overlaid_curves_are_embedded(outputs, page):
-    _, parsed = page
+    _, parsed, _ = page
     for lesson in LESSONS:
         alts = [alt for section, _, alt in parsed.images if section == lesson]
         expected = {f"{label}: {png.name}" for language, label in (("python", "Python"), ("r", "R"))
@@ -116,13 +119,13 @@ def test_every_lesson_plot_and_the_overlaid_curves_are_embedded(outputs, page):
 
 
 def test_the_page_needs_no_network_and_no_other_file(page):
-    _, parsed = page
+    _, parsed, _ = page
     for url in parsed.urls:
         assert url.startswith(("data:", "#")), f"the report refers to {url[:80]}"
 
 
 def test_chromium_shows_tables_and_pictures(page, tmp_path):
-    path, _ = page
+    path, _, _ = page
     chromium = shutil.which("chromium")
     assert chromium, "Chromium is missing: apt-get install chromium (it is in apt-packages.txt)."
     shot = tmp_path / "report.png"

@@ -1,11 +1,11 @@
 """Bad series input at the command line, in both languages: one clear sentence, exit code 2,
 and an earlier results.json left as it was. The cases share one process per language
-(conftest.refuse_all)."""
+(conftest.refuse_all), with every other bad-input module's cases (conftest.start_refusals)."""
 import hashlib
 
 import pytest
 
-from conftest import assert_refused, broken_data, refuse_all, reseal
+from conftest import assert_refused, broken_data, reseal
 
 CSV = "series/eustockmarkets.csv"
 HEADER = '"t","time","DAX","SMI","CAC","FTSE"'
@@ -59,11 +59,10 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def refused(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refused_series")
+def refusal_cases(root):
+    """Run with every other module's, in one batch (conftest.start_refusals)."""
     data = {name: broken_data(root, name, breaking) for name, (_, breaking, _) in CASES.items()}
-    return data, refuse_all({name: (lesson, data[name], []) for name, (lesson, _, _) in CASES.items()}, root)
+    return data, {name: (lesson, data[name], []) for name, (lesson, _, _) in CASES.items()}
 
 
 @pytest.mark.parametrize("language", ["python", "r"])

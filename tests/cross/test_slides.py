@@ -10,12 +10,13 @@ import re
 import shutil
 import socket
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 
 import pytest
 
+import conftest
 from conftest import ROOT
 
 SPEC = json.loads((ROOT / "shared_data" / "spec.json").read_text())
@@ -129,23 +130,41 @@ def shown(value, spec):
     return format(value, spec)
 
 
-@pytest.fixture(scope="module")
-def rendered(quick_outputs, tmp_path_factory):
+RENDER = {}   # "job": the Future of the render, which follows the lessons' quick runs in the background
+
+
+def render_every_deck(html_dir):
+    outputs = conftest.quick_root()
     for lesson in [lesson for deck in DECKS for lesson in deck_lessons(deck)]:
-        outputs = quick_outputs(lesson)
-    html_dir = tmp_path_factory.mktemp("slides")
-    # Two R processes side by side, one per core: the foundations deck (about 40 s, it works its
+        conftest.start_quick_run(lesson)
+        for language in ("python", "r"):
+            conftest.QUICK[language, lesson].result()
+    # Two R processes side by side, one per core: the foundations deck (about 20 s, it works its
     # examples out) and two light ones in one, the other decks in the other.
     stems = [path.stem for path in sorted((ROOT / "slides").glob("[0-9][0-9]_*.Rmd"))]
     first = [stem for stem in stems if stem[:2] in ("00", "04", "08")]
     groups = [first, [stem for stem in stems if stem not in first]]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = list(pool.map(lambda decks: subprocess.run(
+        return outputs, list(pool.map(lambda decks: subprocess.run(
             ["Rscript", "slides/render.R", str(outputs), str(html_dir), *decks], cwd=ROOT,
             capture_output=True, text=True, timeout=900), groups))
+
+
+def start_after_the_lessons():
+    """tests/conftest.py calls this once the quick runs are queued: the decks render in the
+    background as soon as the lessons' results are there."""
+    if "job" not in RENDER:
+        html_dir = conftest.temporary_folder("slides-")
+        RENDER.update(html_dir=html_dir, job=conftest.BACKGROUND.submit(render_every_deck, html_dir))
+
+
+@pytest.fixture(scope="module")
+def rendered(quick_outputs):
+    start_after_the_lessons()   # if the session has not (a test run on its own)
+    outputs, runs = RENDER["job"].result()
     for done in runs:
         assert done.returncode == 0, f"rendering failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return outputs, html_dir
+    return outputs, RENDER["html_dir"]
 
 
 def test_there_is_a_deck_per_lesson():

@@ -1,10 +1,10 @@
 """Bad sunspot data at the command line, in both languages: one plain sentence, exit code 2,
 and an earlier results.json left as it was. The lesson's first step, workshop.sunspots(settings)
 (R: workshop_sunspots(settings)), refuses them before any model is built. The cases share one
-process per language (conftest.refuse_all)."""
+process per language (conftest.refuse_all), with every other bad-input module's cases (conftest.start_refusals)."""
 import pytest
 
-from conftest import assert_refused, broken_data, refuse_all, reseal
+from conftest import assert_refused, broken_data, reseal
 
 CSV = "series/sunspots.csv"
 HEADER = '"year","month","value"'
@@ -44,11 +44,10 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def refused(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refused_sunspots")
+def refusal_cases(root):
+    """Run with every other module's, in one batch (conftest.start_refusals)."""
     data = {name: broken_data(root, name, breaking) for name, (breaking, _) in CASES.items()}
-    return data, refuse_all({name: ("sunspots", data[name], []) for name in CASES}, root)
+    return data, {name: ("sunspots", data[name], []) for name in CASES}
 
 
 @pytest.mark.parametrize("language", ["python", "r"])

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+import conftest
 from conftest import ROOT
 
 SPEC = json.loads((ROOT / "shared_data" / "spec.json").read_text())
@@ -77,20 +78,38 @@ def test_check_list_is_aligned_in_two_columns():
 
 
 # ---- slides ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def lenet5_only(quick_outputs, tmp_path_factory):
-    """An outputs folder holding one lesson's results, lenet5's, in both languages: what a newcomer has
-    after ./workshop run lenet5."""
-    source = quick_outputs("lenet5")
-    outputs = tmp_path_factory.mktemp("lenet5_only")
+SLIDES = {}   # "job": the Future of the two ./workshop slides runs below, which follow lenet5's quick run
+
+
+def slides_of_lenet5_only(folder):
+    """What a newcomer has after ./workshop run lenet5 (one lesson's results, in both languages), and
+    ./workshop slides run on it twice: with no name, and with the deck's name."""
+    conftest.start_quick_run("lenet5")
+    outputs = folder / "outputs"
     for language in ("python", "r"):
-        shutil.copytree(source / language / "lenet5", outputs / language / "lenet5")
-    return outputs
+        conftest.QUICK[language, "lenet5"].result()
+        shutil.copytree(conftest.quick_root() / language / "lenet5", outputs / language / "lenet5")
+    return {name: workshop("slides", *names, "--outputs", str(outputs), "--html", str(folder / name), timeout=600)
+            for name, names in (("unnamed", []), ("named", ["02_lenet5"]))}
 
 
-def test_slides_render_the_decks_with_results_and_name_the_rest(lenet5_only, tmp_path):
-    html = tmp_path / "html"
-    done = workshop("slides", "--outputs", str(lenet5_only), "--html", str(html), timeout=600)
+def start_after_the_lessons():
+    """tests/conftest.py calls this once the quick runs are queued: these renders follow them."""
+    if "job" not in SLIDES:
+        folder = conftest.temporary_folder("lenet5-only-")
+        SLIDES.update(folder=folder, job=conftest.BACKGROUND.submit(slides_of_lenet5_only, folder))
+
+
+@pytest.fixture(scope="module")
+def lenet5_only(quick_outputs):
+    quick_outputs("lenet5")
+    start_after_the_lessons()   # if the session has not (a test run on its own)
+    return SLIDES["job"].result(), SLIDES["folder"]
+
+
+def test_slides_render_the_decks_with_results_and_name_the_rest(lenet5_only):
+    runs, folder = lenet5_only
+    done, html = runs["unnamed"], folder / "unnamed"
     assert done.returncode == 0, f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     assert sorted(page.name for page in html.glob("*.html")) == ["02_lenet5.html"]
     assert (html / "instructor" / "02_lenet5.html").is_file()
@@ -103,9 +122,9 @@ def test_slides_render_the_decks_with_results_and_name_the_rest(lenet5_only, tmp
     assert "Error" not in done.stderr, done.stderr
 
 
-def test_slides_by_deck_or_lesson_name_render_that_deck(lenet5_only, tmp_path):
-    html = tmp_path / "html"
-    done = workshop("slides", "02_lenet5", "--outputs", str(lenet5_only), "--html", str(html), timeout=600)
+def test_slides_by_deck_or_lesson_name_render_that_deck(lenet5_only):
+    runs, folder = lenet5_only
+    done, html = runs["named"], folder / "named"
     assert done.returncode == 0, f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     assert sorted(page.name for page in html.glob("*.html")) == ["02_lenet5.html"]
     assert "Skipped" not in done.stderr, "a named deck lists no other deck"
