@@ -43,7 +43,7 @@ test_that("the train, validation and test cuts never overlap in time", {
 })
 
 test_that("the normaliser sees only the training part", {
-  # lesson 4 adapts its Normalization layers on train_changes: the first 83 changes, nothing later
+  # lesson 4 adapts its Normalization layers on train_changes (tests/python/test_rnn_forecaster.py checks both pages)
   expect_identical(as.vector(hand_series()$train_changes), CHANGES[1:83])
 })
 

@@ -1,12 +1,14 @@
 """The DAX forecaster, in both languages: what the session's quick run of the lesson file wrote
 (conftest.quick_outputs), checked against the data and against persistence computed afresh."""
+import re
+
 import numpy as np
 import pytest
 
 import datasets
 import helpers
 import steps
-from conftest import read_results
+from conftest import ROOT, read_results
 
 LESSON = "rnn_forecaster"
 
@@ -55,3 +57,12 @@ def test_the_forecasts_are_of_the_first_test_days(run):
     assert found["actual_close"] == data["next_test"][:first].tolist()
     change = np.array(found["forecast_close"]) - np.array(found["last_close"])
     assert np.all(np.abs(change) < 500) and np.any(change != 0)   # a day's change, in index points
+
+
+def test_the_scaling_is_adapted_on_the_training_part_only():
+    """Both scaling layers learn their mean and variance from the training changes, and from nothing
+    else, on both pages (the validation and test years stay out of the scaling)."""
+    for page, train in ((ROOT / "python" / f"{LESSON}.py", 'data["train_changes"]'),
+                        (ROOT / "R" / f"{LESSON}.R", "data$train_changes")):
+        code = [line for line in page.read_text().splitlines() if not line.lstrip().startswith("#")]
+        assert re.findall(r"\badapt\(([^)]*)\)", "\n".join(code)) == [train, train], page.name

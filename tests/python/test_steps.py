@@ -55,7 +55,7 @@ def test_the_train_validation_and_test_cuts_never_overlap_in_time(hand_series):
 
 
 def test_the_normaliser_sees_only_the_training_part(hand_series):
-    # lesson 4 adapts its Normalization layers on train_changes: the first 83 changes, nothing later
+    # lesson 4 adapts its Normalization layers on train_changes (test_rnn_forecaster.py checks both pages)
     assert hand_series["train_changes"].tolist() == CHANGES[:83].tolist()
 
 
